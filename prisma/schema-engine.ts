@@ -1,0 +1,117 @@
+/**
+ * Prisma's schema engine, compiled to WebAssembly, driven through a driver adapter.
+ *
+ * Why not `prisma migrate deploy`: the Prisma CLI downloads a native schema engine on start, which machines without
+ * network cannot do. The WebAssembly build of the same engine ships inside an npm package and does the same work
+ * (`applyMigrations` records `_prisma_migrations` exactly as `migrate deploy` would). Node 20 cannot `import` a
+ * `.wasm` file, so the module is instantiated by hand.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from "@prisma/driver-adapter-utils";
+import * as bg from "@prisma/schema-engine-wasm/schema_engine_bg";
+
+export const PRISMA_DIR = path.dirname(fileURLToPath(import.meta.url));
+export const SCHEMA_PATH = path.join(PRISMA_DIR, "schema.prisma");
+export const MIGRATIONS_DIR = path.join(PRISMA_DIR, "migrations");
+
+let wasmReady: Promise<void> | undefined;
+
+async function loadWasm(): Promise<void> {
+  const entry = createRequire(import.meta.url).resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+  const wasmPath = path.join(path.dirname(entry), "schema_engine_bg.wasm");
+  const module = new WebAssembly.Module(await readFile(wasmPath));
+  const instance = new WebAssembly.Instance(module, { "./schema_engine_bg.js": bg as never });
+  const exports = instance.exports as unknown as { __wbindgen_start: () => void };
+  bg.__wbg_set_wasm(exports);
+  exports.__wbindgen_start();
+}
+
+type Engine = Awaited<ReturnType<typeof bg.SchemaEngine.new>>;
+type MigrationList = Parameters<Engine["applyMigrations"]>[0]["migrationsList"];
+
+const NO_FILTER = { externalTables: [], externalEnums: [] };
+
+async function openEngine(factory: SqlMigrationAwareDriverAdapterFactory): Promise<Engine> {
+  wasmReady ??= loadWasm();
+  await wasmReady;
+  const datamodel = await readFile(SCHEMA_PATH, "utf8");
+  return bg.SchemaEngine.new(
+    { datamodels: [[SCHEMA_PATH, datamodel]] },
+    () => {},
+    bindMigrationAwareSqlAdapterFactory(factory),
+  );
+}
+
+/** Reads `prisma/migrations/*` into the shape the engine takes. */
+export async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationList> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  const migrationDirectories = await Promise.all(
+    names.map(async (name) => ({
+      path: name,
+      migrationFile: {
+        path: "migration.sql",
+        content: { tag: "ok" as const, value: await readFile(path.join(dir, name, "migration.sql"), "utf8") },
+      },
+    })),
+  );
+  const lockPath = path.join(dir, "migration_lock.toml");
+  const lockContent = await readFile(lockPath, "utf8").catch(() => null);
+  return {
+    baseDir: dir,
+    lockfile: { path: lockPath, content: lockContent },
+    shadowDbInitScript: "",
+    migrationDirectories,
+  };
+}
+
+/**
+ * Applies every migration under `prisma/migrations` that the database has not seen; returns their names.
+ * A second run applies nothing.
+ *
+ * @example await applyMigrations(new PrismaPg(process.env.DATABASE_URL))
+ */
+export async function applyMigrations(factory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
+  const engine = await openEngine(factory);
+  try {
+    const out = await engine.applyMigrations({ migrationsList: await readMigrations(), filters: NO_FILTER });
+    return out.appliedMigrationNames;
+  } finally {
+    engine.free();
+  }
+}
+
+/**
+ * SQL that brings a database built from the existing migrations to `schema.prisma` ("" when nothing changed).
+ * Run against an in-memory PGlite: its shadow database is another in-memory PGlite.
+ */
+export async function diffSchemaAgainstMigrations(factory: SqlMigrationAwareDriverAdapterFactory): Promise<string> {
+  const engine = await openEngine(factory);
+  try {
+    const migrations = await readMigrations();
+    const from = migrations.migrationDirectories.length
+      ? { tag: "migrations" as const, ...migrations }
+      : { tag: "empty" as const };
+    const datamodel = await readFile(SCHEMA_PATH, "utf8");
+    const out = await engine.diff({
+      from,
+      to: { tag: "schemaDatamodel", files: [{ path: SCHEMA_PATH, content: datamodel }] },
+      script: true,
+      exitCode: null,
+      filters: NO_FILTER,
+    } as never);
+    const script = (out as { stdout?: string }).stdout ?? "";
+    return script.includes("empty migration") || !script.trim() ? "" : script;
+  } finally {
+    engine.free();
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * A fresh database for one test file, copied from the template that global-setup migrated: a real PostgreSQL
+ * database when DATABASE_URL is set, an in-memory embedded Postgres otherwise.
+ *
+ * @example const db = await createTestDatabase(); afterAll(() => db.close());
+ */
+
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import pg from "pg";
+import { type OpenedDatabase, openDatabase } from "../../prisma/database.js";
+import { databaseUrlWithName } from "./database-url.js";
+
+export interface TestDatabase extends OpenedDatabase {
+  /** Empties every table (ids restart), for tests that want a clean slate inside one file. */
+  truncate(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const url = process.env.DATABASE_URL;
+  let opened: OpenedDatabase;
+  let dropDatabase = async () => {};
+  if (url) {
+    const template = process.env.LYCEUM_TEST_TEMPLATE;
+    if (!template) throw new Error("global-setup did not prepare a template database");
+    const name = `lyceum_t_${randomBytes(6).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+    await admin.end();
+    opened = await openDatabase({ url: databaseUrlWithName(url, name), migrate: false });
+    dropDatabase = async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    };
+  } else {
+    const dumpFile = process.env.LYCEUM_TEST_TEMPLATE_DUMP;
+    if (!dumpFile) throw new Error("global-setup did not prepare a template dump");
+    const dump = new Blob([await readFile(dumpFile)]);
+    opened = await openDatabase({ dataDir: "memory://", loadDataDir: dump, migrate: false });
+  }
+  const prisma = opened.prisma;
+  return {
+    ...opened,
+    async truncate() {
+      const rows = await prisma.$queryRawUnsafe<{ tablename: string }[]>(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'",
+      );
+      const list = rows.map((r) => `"public"."${r.tablename}"`).join(", ");
+      await prisma.$executeRawUnsafe(`TRUNCATE ${list} RESTART IDENTITY CASCADE`);
+    },
+    async close() {
+      await opened.close();
+      await dropDatabase();
+    },
+  };
+}
