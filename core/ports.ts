@@ -164,6 +164,11 @@ export interface PaymentProvider {
   parseWebhook(rawBody: Buffer, signature: string | undefined): PaymentEvent;
   /** The current state of a subscription, fetched from the provider (events may arrive out of order). */
   fetchSubscription(subscriptionRef: string): Promise<SubscriptionState>;
+  /**
+   * The reference our payments are stored under for a reference seen in a refund or dispute (Stripe: a
+   * subscription's PaymentIntent → its invoice id). Optional: providers whose references never differ omit it.
+   */
+  resolvePaymentRef?(paymentRef: string): Promise<string>;
 }
 
 export class WebhookSignatureError extends Error {

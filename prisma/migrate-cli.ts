@@ -34,7 +34,10 @@ if (command === "new") {
     console.log(`wrote ${path.relative(process.cwd(), dir)}/migration.sql`);
   }
 } else if (command === "deploy") {
-  const db = await openDatabase({ url: process.env.DATABASE_URL, dataDir: process.env.LYCEUM_DATA_DIR });
+  const db = await openDatabase({
+    url: process.env.DATABASE_URL,
+    dataDir: process.env.LYCEUM_DATA_DIR ? `${process.env.LYCEUM_DATA_DIR}/pglite` : undefined,
+  });
   console.log(db.applied.length ? `applied: ${db.applied.join(", ")}` : "database is up to date");
   await db.close();
 } else {

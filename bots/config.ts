@@ -1,0 +1,60 @@
+/**
+ * Configuration from the environment, checked once at start. Every variable is listed in the README.
+ */
+import { z } from "zod";
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v?.trim() ? v.trim() : undefined));
+
+const ConfigSchema = z.object({
+  DATABASE_URL: optional,
+  LYCEUM_DATA_DIR: z.string().default(".data"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  HTTP_HOST: z.string().default("127.0.0.1"),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: optional,
+  STRIPE_SECRET_KEY: optional,
+  STRIPE_WEBHOOK_SECRET: optional,
+  STRIPE_API_BASE: optional,
+  STRIPE_PAYMENT_METHODS: optional,
+  MANUAL_PAYMENT_INSTRUCTIONS: optional,
+  GRACE_PERIOD_DAYS: z.coerce.number().int().min(0).max(60).default(3),
+  OWNER_ACCOUNTS: z.string().default("console:creator"),
+  LYCEUM_SEED: z.enum(["true", "false"]).default("true"),
+  SWEEP_INTERVAL_MINUTES: z.coerce.number().positive().default(15),
+  CONSOLE_USER: z
+    .string()
+    .regex(/^[\w.-]{1,32}$/)
+    .default("member"),
+  LYCEUM_CHAT: z.enum(["console", "none"]).optional(),
+});
+
+export type RawConfig = z.infer<typeof ConfigSchema>;
+
+export interface AppConfig extends RawConfig {
+  publicUrl: string;
+  stripeEnabled: boolean;
+  ownerAccounts: string[];
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const raw = parsed.data;
+  if (Boolean(raw.STRIPE_SECRET_KEY) !== Boolean(raw.STRIPE_WEBHOOK_SECRET)) {
+    throw new Error("Invalid configuration: set both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or neither");
+  }
+  return {
+    ...raw,
+    publicUrl: raw.PUBLIC_URL ?? `http://${raw.HTTP_HOST}:${raw.HTTP_PORT || 3000}`,
+    stripeEnabled: Boolean(raw.STRIPE_SECRET_KEY),
+    ownerAccounts: raw.OWNER_ACCOUNTS.split(",")
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The terminal chat: one line in, the product's reply out. Works typed or piped
+ * (`printf '/courses\n/buy 1\n' | npm start`). Lines are handled one after another, and background work a line
+ * started (payments turning into access, notifications) finishes before the next line, so a script reads like a
+ * conversation.
+ *
+ * Console-only commands (they are about who is typing, not about the product):
+ *   /as <name>   act as another person (`/as creator` is the owner by default)
+ *   /whoami      who you are now
+ *   /channel     who is inside each paid channel
+ *   /sweep       run the expiry and reconciler sweep now
+ *   /block, /unblock   pretend the current user blocked the bot (personal messages fail)
+ */
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import type { CoreContext } from "../../core/context.js";
+import { handleChatRequest } from "../../core/conversation/handle-request.js";
+import { type ChatInput, parseCommand } from "../../core/conversation/request.js";
+import type { ConsoleGateway } from "./console-gateway.js";
+import { type Choice, renderForTerminal } from "./render.js";
+
+export interface ConsoleChatOptions {
+  ctx: CoreContext;
+  gateway: ConsoleGateway;
+  input: Readable;
+  print: (text: string) => void;
+  /** Waits for background jobs the last line started. */
+  settle: () => Promise<void>;
+  /** Runs the access sweep (expiry + reconciler). */
+  sweep: () => Promise<void>;
+  user: { current: string };
+  languageCode: string | null;
+  color: boolean;
+  interactive: boolean;
+}
+
+export async function runConsoleChat(options: ConsoleChatOptions): Promise<void> {
+  const { ctx, print, user } = options;
+  let choices: Choice[] = [];
+  const lines = createInterface({ input: options.input, terminal: false, crlfDelay: Number.POSITIVE_INFINITY });
+  const prompt = () => {
+    if (options.interactive) process.stdout.write(`${user.current}> `);
+  };
+  print(
+    `Lyceum console — you are "${user.current}". Try /courses, /help, or /as creator to act as the creator; /channel shows the paid channel.${options.interactive ? " Ctrl-D quits." : ""}`,
+  );
+  prompt();
+  for await (const rawLine of lines) {
+    const line = rawLine.trim();
+    if (!line) {
+      prompt();
+      continue;
+    }
+    if (!options.interactive) print(`${user.current}> ${line}`);
+    const handled = await consoleCommand(line, options);
+    if (handled === "quit") break;
+    if (!handled) {
+      let input: ChatInput;
+      const picked = /^\d{1,2}$/.test(line) ? choices[Number(line) - 1] : undefined;
+      if (picked && "url" in picked) {
+        print(`Open this link in a browser: ${picked.url}`);
+        prompt();
+        continue;
+      }
+      if (picked) input = { kind: "action", data: picked.action };
+      else input = parseCommand(line) ?? { kind: "text", text: line };
+      const reply = await handleChatRequest(ctx, {
+        user: {
+          platform: "CONSOLE",
+          externalId: user.current,
+          displayName: displayName(user.current),
+          username: user.current,
+          languageCode: options.languageCode,
+          chatId: user.current,
+        },
+        chat: { id: user.current, kind: "private" },
+        input,
+      });
+      const rendered = renderForTerminal(reply, { color: options.color });
+      choices = rendered.choices;
+      print(rendered.text);
+    } else {
+      choices = [];
+    }
+    await options.settle();
+    prompt();
+  }
+  lines.close();
+}
+
+function displayName(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+async function consoleCommand(line: string, options: ConsoleChatOptions): Promise<boolean | "quit"> {
+  const command = parseCommand(line);
+  if (!command) return false;
+  const { print, user, gateway } = options;
+  switch (command.name) {
+    case "as": {
+      const name = command.args[0]?.toLowerCase();
+      if (!name || !/^[\w.-]{1,32}$/.test(name)) {
+        print("Usage: /as <name> — for example /as creator or /as alice");
+      } else {
+        user.current = name;
+        print(`You are now "${name}".`);
+      }
+      return true;
+    }
+    case "whoami":
+      print(`You are "${user.current}".`);
+      return true;
+    case "channel": {
+      const gates = await options.ctx.prisma.gate.findMany({ where: { platform: "CONSOLE" }, orderBy: { id: "asc" } });
+      if (gates.length === 0) print("No paid channel yet. As the creator: /gate #lounge <product id>");
+      for (const gate of gates) {
+        const inside = [...(gateway.channels.get(gate.externalId) ?? [])].sort();
+        print(`${gate.title}: ${inside.length ? inside.join(", ") : "(empty)"}`);
+      }
+      return true;
+    }
+    case "sweep":
+      await options.sweep();
+      print("Sweep done: ended access revoked, channels reconciled.");
+      return true;
+    case "block":
+      gateway.blocked.add(user.current);
+      print(`"${user.current}" now blocks the bot: personal messages to them fail.`);
+      return true;
+    case "unblock":
+      gateway.blocked.delete(user.current);
+      print(`"${user.current}" no longer blocks the bot.`);
+      return true;
+    case "quit":
+    case "exit":
+      return "quit";
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The console's chat gateway: personal messages print to the terminal, and each gate is a "paid channel" kept in
+ * memory, which members are let into and removed from. Because the channels start empty at every start, the
+ * reconciler's sweep at start-up visibly puts everyone entitled back in.
+ */
+import type { Reply } from "../../core/conversation/reply.js";
+import type { AccessResult, AccountRef, ChatGateway, GateRef, SendResult } from "../../core/ports.js";
+import { renderForTerminal } from "./render.js";
+
+export class ConsoleGateway implements ChatGateway {
+  readonly platform = "CONSOLE" as const;
+  readonly channels = new Map<string, Set<string>>();
+  /** Console users who "blocked the bot": sends to them fail as they would on a real platform. */
+  readonly blocked = new Set<string>();
+
+  constructor(
+    private readonly print: (text: string) => void,
+    private readonly currentUser: () => string,
+    private readonly color = false,
+  ) {}
+
+  async send(account: AccountRef, reply: Reply): Promise<SendResult> {
+    if (this.blocked.has(account.externalId)) return { ok: false, reason: "UNREACHABLE" };
+    const { text } = renderForTerminal(reply, { color: this.color });
+    const header = account.externalId === this.currentUser() ? "📨" : `📨 to ${account.externalId}:`;
+    this.print(`${header} ${text}`);
+    return { ok: true };
+  }
+
+  async grantAccess(gate: GateRef, account: AccountRef): Promise<AccessResult> {
+    const members = this.channel(gate.externalId);
+    if (!members.has(account.externalId)) {
+      members.add(account.externalId);
+      this.print(`[${gate.title}] ${account.externalId} joined the channel`);
+    }
+    return { ok: true };
+  }
+
+  async revokeAccess(gate: GateRef, account: AccountRef): Promise<AccessResult> {
+    if (this.channel(gate.externalId).delete(account.externalId)) {
+      this.print(`[${gate.title}] ${account.externalId} was removed from the channel`);
+    }
+    return { ok: true };
+  }
+
+  async isMember(gate: GateRef, account: AccountRef): Promise<boolean> {
+    return this.channel(gate.externalId).has(account.externalId);
+  }
+
+  private channel(name: string): Set<string> {
+    let members = this.channels.get(name);
+    if (!members) {
+      members = new Set();
+      this.channels.set(name, members);
+    }
+    return members;
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Side effects decided inside a transaction and carried out after it commits: a crash between "paid" and "let in"
+ * loses nothing, and a retry does nothing twice (each item is marked done; the effects themselves are idempotent).
+ */
+import type { Prisma } from "../../prisma/generated/client.js";
+import type { CoreContext, Transaction } from "../context.js";
+
+export const OUTBOX_DRAIN_JOB = "outbox.drain";
+
+export type OutboxMessage =
+  /** Bring every gate to what this member's entitlements say. */
+  | { kind: "access.sync"; memberId: number }
+  /** A translated message to a member (all reachable accounts); `key` names a notice in core/i18n. */
+  | { kind: "notify.member"; memberId: number; notice: Notice }
+  /** A translated message to every owner and creator. */
+  | { kind: "notify.staff"; notice: Notice };
+
+/** A notice is rendered at send time in the recipient's locale. */
+export interface Notice {
+  key: NoticeKey;
+  params: Record<string, string | number>;
+}
+
+export type NoticeKey =
+  | "paymentReceived"
+  | "paymentFailed"
+  | "accessGranted"
+  | "accessRevoked"
+  | "refundApproved"
+  | "refundDenied"
+  | "refundCompleted"
+  | "renewalFailed"
+  | "staffNewOrder"
+  | "staffRefundRequested"
+  | "staffDispute"
+  | "staffGateProblem";
+
+export async function addToOutbox(tx: Transaction, message: OutboxMessage, dedupeKey?: string): Promise<void> {
+  const data: Prisma.OutboxItemCreateInput = {
+    kind: message.kind,
+    payload: message as unknown as Prisma.InputJsonValue,
+    dedupeKey: dedupeKey ?? null,
+  };
+  if (dedupeKey) {
+    await tx.outboxItem.upsert({ where: { dedupeKey }, create: data, update: {} });
+  } else {
+    await tx.outboxItem.create({ data });
+  }
+}
+
+/** Tells the job runner there is work; call after the transaction that wrote outbox items commits. */
+export async function kickOutbox(ctx: CoreContext): Promise<void> {
+  await ctx.jobs.enqueue(OUTBOX_DRAIN_JOB, {});
+}
+
+export type OutboxHandler = (ctx: CoreContext, message: OutboxMessage) => Promise<void>;
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Claims pending items one at a time and runs them. Safe with several workers: an item is claimed by an
+ * UPDATE … WHERE status = 'PENDING' that only one of them wins. Returns how many items were processed.
+ */
+export async function drainOutbox(ctx: CoreContext, handle: OutboxHandler, limit = 500): Promise<number> {
+  let processed = 0;
+  while (processed < limit) {
+    const now = ctx.clock.now();
+    const next = await ctx.prisma.outboxItem.findFirst({
+      where: { status: "PENDING", runAfter: { lte: now } },
+      orderBy: { id: "asc" },
+    });
+    if (!next) break;
+    // Claim by pushing runAfter forward; a crashed worker's claim expires and the item is retried.
+    const claimed = await ctx.prisma.outboxItem.updateMany({
+      where: { id: next.id, status: "PENDING", runAfter: next.runAfter },
+      data: { runAfter: new Date(now.getTime() + 60_000), attempts: { increment: 1 } },
+    });
+    if (claimed.count === 0) continue;
+    processed += 1;
+    try {
+      await handle(ctx, next.payload as unknown as OutboxMessage);
+      await ctx.prisma.outboxItem.update({
+        where: { id: next.id },
+        data: { status: "DONE", processedAt: ctx.clock.now() },
+      });
+    } catch (error) {
+      const attempts = next.attempts + 1;
+      const detail = error instanceof Error ? error.message : String(error);
+      ctx.log.warn({ outboxId: next.id, kind: next.kind, attempts, err: detail }, "outbox item failed");
+      await ctx.prisma.outboxItem.update({
+        where: { id: next.id },
+        data: {
+          lastError: detail.slice(0, 500),
+          status: attempts >= MAX_ATTEMPTS ? "FAILED" : "PENDING",
+          runAfter: new Date(ctx.clock.now().getTime() + Math.min(3_600_000, 2 ** attempts * 1000)),
+        },
+      });
+    }
+  }
+  return processed;
+}

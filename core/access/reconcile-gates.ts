@@ -1,0 +1,191 @@
+/**
+ * The reconciler: brings each gate to what the entitlements say, idempotently. It runs after every change (through
+ * the outbox, for one member) and on a sweep (for a whole gate), where it also asks the platform who is really
+ * inside, so drift from a crash, an offline bot or a hand edit is repaired.
+ */
+import type { GateMemberState } from "../../prisma/generated/enums.js";
+import type { CoreContext } from "../context.js";
+import { notifyMember, notifyStaff } from "../messaging/notify.js";
+import type { AccountRef, GateRef } from "../ports.js";
+import { activeEntitlementWhere } from "./entitlement-window.js";
+import type { Notice } from "./outbox.js";
+
+export type GateAction = "grant" | "revoke" | "none";
+
+/**
+ * What to do for one account in one gate. `actual` is what the platform says (null: it cannot tell), `recorded` what
+ * we last made true. The platform's answer wins over our record when it has one.
+ */
+export function decideGateAction(
+  desired: boolean,
+  recorded: GateMemberState | null,
+  actual: boolean | null,
+): GateAction {
+  const present = actual ?? recorded === "PRESENT";
+  if (desired && !present) return "grant";
+  if (!desired && present) return "revoke";
+  return "none";
+}
+
+export interface ReconcileReport {
+  granted: number;
+  revoked: number;
+  failed: number;
+}
+
+interface GateRow {
+  id: number;
+  platform: GateRef["platform"];
+  externalId: string;
+  guildId: string | null;
+  title: string;
+  products: { productId: number }[];
+}
+
+interface AccountRow {
+  id: number;
+  platform: AccountRef["platform"];
+  externalId: string;
+  chatId: string | null;
+  memberId: number;
+}
+
+const gateRef = (g: GateRow): GateRef => ({
+  gateId: g.id,
+  platform: g.platform,
+  externalId: g.externalId,
+  guildId: g.guildId,
+  title: g.title,
+});
+const accountRef = (a: AccountRow): AccountRef => ({
+  accountId: a.id,
+  platform: a.platform,
+  externalId: a.externalId,
+  chatId: a.chatId,
+});
+
+async function membersEntitledTo(ctx: CoreContext, gate: GateRow, memberIds?: number[]): Promise<Set<number>> {
+  const rows = await ctx.prisma.entitlement.findMany({
+    where: {
+      ...activeEntitlementWhere(ctx.clock.now()),
+      productId: { in: gate.products.map((p) => p.productId) },
+      ...(memberIds ? { memberId: { in: memberIds } } : {}),
+    },
+    select: { memberId: true },
+    distinct: ["memberId"],
+  });
+  return new Set(rows.map((r) => r.memberId));
+}
+
+async function applyAction(
+  ctx: CoreContext,
+  gate: GateRow,
+  account: AccountRow,
+  action: GateAction,
+  report: ReconcileReport,
+): Promise<void> {
+  const gateway = ctx.gateways[gate.platform];
+  if (!gateway || action === "none") return;
+  const result =
+    action === "grant"
+      ? await gateway.grantAccess(gateRef(gate), accountRef(account))
+      : await gateway.revokeAccess(gateRef(gate), accountRef(account));
+  const key = { gateId_accountId: { gateId: gate.id, accountId: account.id } };
+  if (!result.ok) {
+    report.failed += 1;
+    await ctx.prisma.gateMembership.upsert({
+      where: key,
+      create: {
+        gateId: gate.id,
+        accountId: account.id,
+        state: action === "grant" ? "ABSENT" : "PRESENT",
+        lastError: result.detail,
+      },
+      update: { lastError: result.detail, syncedAt: ctx.clock.now() },
+    });
+    ctx.log.warn({ gateId: gate.id, accountId: account.id, action, reason: result.reason }, "gate change refused");
+    if (result.reason === "NOT_ALLOWED") {
+      await notifyStaff(ctx, { key: "staffGateProblem", params: { gate: gate.title, detail: result.detail } });
+    }
+    return;
+  }
+  const state: GateMemberState = action === "grant" ? "PRESENT" : "ABSENT";
+  await ctx.prisma.gateMembership.upsert({
+    where: key,
+    create: { gateId: gate.id, accountId: account.id, state, syncedAt: ctx.clock.now() },
+    update: { state, lastError: null, syncedAt: ctx.clock.now() },
+  });
+  if (action === "grant") report.granted += 1;
+  else report.revoked += 1;
+  const notice: Notice =
+    action === "grant"
+      ? { key: "accessGranted" as const, params: { gate: gate.title, link: result.inviteLink ?? "" } }
+      : { key: "accessRevoked" as const, params: { gate: gate.title } };
+  await notifyMember(ctx, account.memberId, notice, { onlyAccountId: account.id });
+}
+
+/** Brings every gate on the member's platforms in line with the member's entitlements. */
+export async function reconcileMember(ctx: CoreContext, memberId: number): Promise<ReconcileReport> {
+  const report: ReconcileReport = { granted: 0, revoked: 0, failed: 0 };
+  const accounts = await ctx.prisma.platformAccount.findMany({ where: { memberId } });
+  if (accounts.length === 0) return report;
+  const gates = await ctx.prisma.gate.findMany({
+    where: { platform: { in: [...new Set(accounts.map((a) => a.platform))] } },
+    include: { products: { select: { productId: true } } },
+  });
+  for (const gate of gates) {
+    const entitled = (await membersEntitledTo(ctx, gate, [memberId])).has(memberId);
+    for (const account of accounts.filter((a) => a.platform === gate.platform)) {
+      const recorded = await ctx.prisma.gateMembership.findUnique({
+        where: { gateId_accountId: { gateId: gate.id, accountId: account.id } },
+      });
+      await applyAction(ctx, gate, account, decideGateAction(entitled, recorded?.state ?? null, null), report);
+    }
+  }
+  return report;
+}
+
+/**
+ * The sweep for one gate: everyone entitled is let in, everyone recorded inside who is not entitled is removed, and
+ * the platform is asked about each of them so drift is repaired in both directions.
+ */
+export async function reconcileGate(ctx: CoreContext, gateId: number): Promise<ReconcileReport> {
+  const report: ReconcileReport = { granted: 0, revoked: 0, failed: 0 };
+  const gate = await ctx.prisma.gate.findUnique({
+    where: { id: gateId },
+    include: { products: { select: { productId: true } } },
+  });
+  const gateway = gate && ctx.gateways[gate.platform];
+  if (!gate || !gateway) return report;
+  const entitledMembers = await membersEntitledTo(ctx, gate);
+  const recorded = await ctx.prisma.gateMembership.findMany({ where: { gateId } });
+  const recordedByAccount = new Map(recorded.map((r) => [r.accountId, r.state]));
+  const accounts = await ctx.prisma.platformAccount.findMany({
+    where: {
+      platform: gate.platform,
+      OR: [{ memberId: { in: [...entitledMembers] } }, { id: { in: recorded.map((r) => r.accountId) } }],
+    },
+  });
+  for (const account of accounts) {
+    const actual = await gateway.isMember(gateRef(gate), accountRef(account));
+    const action = decideGateAction(
+      entitledMembers.has(account.memberId),
+      recordedByAccount.get(account.id) ?? null,
+      actual,
+    );
+    await applyAction(ctx, gate, account, action, report);
+  }
+  return report;
+}
+
+/** The sweep for every gate. */
+export async function reconcileAllGates(ctx: CoreContext): Promise<ReconcileReport> {
+  const total: ReconcileReport = { granted: 0, revoked: 0, failed: 0 };
+  for (const gate of await ctx.prisma.gate.findMany({ select: { id: true } })) {
+    const r = await reconcileGate(ctx, gate.id);
+    total.granted += r.granted;
+    total.revoked += r.revoked;
+    total.failed += r.failed;
+  }
+  return total;
+}

@@ -1,0 +1,109 @@
+/**
+ * A member asks to buy a product: an order at the offer's price (after a coupon), ready for any payment method.
+ * A second /buy (a double click) within the reuse window returns the same pending order instead of a new one.
+ */
+import type { Prisma } from "../../prisma/generated/client.js";
+import { activeEntitlementWhere } from "../access/entitlement-window.js";
+import { kickOutbox } from "../access/outbox.js";
+import { AppError } from "../app-error.js";
+import type { CoreContext } from "../context.js";
+import { markOrderPaid } from "./mark-order-paid.js";
+import { applyCoupon } from "./pricing.js";
+
+export interface CreateOrderOptions {
+  memberId: number;
+  productId: number;
+  couponCode?: string;
+}
+
+export type OrderWithProduct = Prisma.OrderGetPayload<{ include: { product: true; offer: true } }>;
+
+/** @example const order = await createOrder(ctx, { memberId: 4, productId: 1, couponCode: "WELCOME10" }) */
+export async function createOrder(ctx: CoreContext, options: CreateOrderOptions): Promise<OrderWithProduct> {
+  const now = ctx.clock.now();
+  const order = await ctx.prisma.$transaction(async (tx) => {
+    // One order decision per member at a time: two simultaneous /buy for the same thing make one order.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${options.memberId})`;
+    const product = await tx.product.findFirst({
+      where: { id: options.productId, published: true },
+      include: { offers: { where: { active: true }, orderBy: { id: "asc" } } },
+    });
+    if (!product) throw new AppError("PRODUCT_NOT_FOUND", { id: options.productId });
+    const offer = product.offers.find((o) => o.amount >= 0 && o.currency !== "xtr");
+    if (!offer) throw new AppError("NOT_PAYABLE", { id: product.id });
+    const owned = await tx.entitlement.findFirst({
+      where: { memberId: options.memberId, productId: product.id, ...activeEntitlementWhere(now) },
+    });
+    if (owned) throw new AppError("ALREADY_OWNED", { id: product.id });
+
+    let couponId: number | null = null;
+    let amount = offer.amount;
+    if (options.couponCode) {
+      const code = options.couponCode.trim().toUpperCase();
+      const coupon = await tx.coupon.findUnique({ where: { code } });
+      const used =
+        coupon &&
+        (await tx.couponRedemption.findUnique({
+          where: { couponId_memberId: { couponId: coupon.id, memberId: options.memberId } },
+        }));
+      const valid =
+        coupon?.active &&
+        !used &&
+        (!coupon.expiresAt || coupon.expiresAt > now) &&
+        (coupon.maxRedemptions === null || coupon.redemptions < coupon.maxRedemptions) &&
+        (coupon.productId === null || coupon.productId === product.id);
+      if (!valid) throw new AppError("COUPON_INVALID", { code });
+      couponId = coupon.id;
+      amount = applyCoupon(offer.amount, offer.currency, coupon);
+    }
+
+    const reuseAfter = new Date(now.getTime() - ctx.config.pendingOrderReuseMinutes * 60_000);
+    const pending = await tx.order.findFirst({
+      where: {
+        memberId: options.memberId,
+        offerId: offer.id,
+        couponId,
+        status: "PENDING",
+        createdAt: { gte: reuseAfter },
+      },
+      include: { product: true, offer: true },
+      orderBy: { id: "desc" },
+    });
+    if (pending) return pending;
+
+    const created = await tx.order.create({
+      data: {
+        memberId: options.memberId,
+        productId: product.id,
+        offerId: offer.id,
+        listAmount: offer.amount,
+        amount,
+        currency: offer.currency,
+        couponId,
+      },
+      include: { product: true, offer: true },
+    });
+    if (amount === 0) {
+      await markOrderPaid(tx, {
+        orderId: created.id,
+        provider: "MANUAL",
+        paymentRef: `free:${created.id}`,
+        amount: 0,
+        currency: offer.currency,
+        now,
+      });
+      return { ...created, status: "PAID" as const };
+    }
+    return created;
+  });
+  await ctx.prisma.activityEvent.create({
+    data: {
+      memberId: options.memberId,
+      kind: "order.created",
+      productId: order.productId,
+      data: { orderId: order.id },
+    },
+  });
+  if (order.status === "PAID") await kickOutbox(ctx);
+  return order;
+}

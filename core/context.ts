@@ -1,0 +1,51 @@
+/**
+ * Everything a use case needs, passed in explicitly: the database, the clock, the configured ports.
+ * Built once by the entry point (bots/main.ts) or by a test.
+ */
+import type { Platform, PrismaClient } from "../prisma/generated/client.js";
+import type { ChatGateway, Clock, JobScheduler, PaymentProvider } from "./ports.js";
+
+export type Database = PrismaClient;
+/** The client inside `$transaction(async (tx) => …)`. */
+export type Transaction = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/** Minimal structured logger (pino satisfies it). Never pass secrets. */
+export interface Logger {
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+export interface CoreConfig {
+  /** Days a failed renewal keeps access while the provider retries. */
+  gracePeriodDays: number;
+  /** Base URL where the HTTP server is reachable (checkout return pages). */
+  publicUrl: string;
+  /** What members are told to do to pay manually (bank transfer details, …). */
+  manualPaymentInstructions: string | null;
+  /** Accounts that become OWNER on first contact, as `platform:externalId` (e.g. `telegram:12345`). */
+  ownerAccounts: string[];
+  /** How long a pending order is reused for the same offer (double clicks buy once). */
+  pendingOrderReuseMinutes: number;
+}
+
+export const defaultCoreConfig: CoreConfig = {
+  gracePeriodDays: 3,
+  publicUrl: "http://127.0.0.1:3000",
+  manualPaymentInstructions: null,
+  ownerAccounts: ["console:creator"],
+  pendingOrderReuseMinutes: 60 * 24,
+};
+
+export interface CoreContext {
+  prisma: Database;
+  clock: Clock;
+  config: CoreConfig;
+  log: Logger;
+  jobs: JobScheduler;
+  /** Stripe (when keys are configured). Manual payment needs no provider. */
+  payments: { stripe?: PaymentProvider };
+  gateways: Partial<Record<Platform, ChatGateway>>;
+}

@@ -1,0 +1,110 @@
+/**
+ * /confirm, /refunds, /approve, /deny: the creator's money desk.
+ */
+
+import { confirmManualPayment } from "../../commerce/confirm-manual-payment.js";
+import { decideRefund } from "../../commerce/decide-refund.js";
+import { formatMoney } from "../../commerce/pricing.js";
+import { formatDate } from "../../i18n/index.js";
+import { type Command, idArgument } from "../command.js";
+import { productTitle } from "../format.js";
+import { type Button, textReply } from "../reply.js";
+
+export const confirmCommand: Command = {
+  name: "confirm",
+  staffOnly: true,
+  async run(session, args) {
+    const { ctx, m, locale, member } = session;
+    if (args.length === 0) {
+      const pending = await ctx.prisma.order.findMany({
+        where: { status: "PENDING", provider: "MANUAL", amount: { gt: 0 } },
+        include: { product: true, member: true },
+        orderBy: { id: "asc" },
+        take: 20,
+      });
+      if (pending.length === 0) return textReply(m.pendingEmpty);
+      const lines = [m.pendingTitle];
+      const buttons: Button[][] = [];
+      for (const o of pending) {
+        lines.push(
+          m.pendingLine({
+            order: o.id,
+            title: productTitle(locale, o.product),
+            price: formatMoney(o.amount, o.currency, locale),
+            member: o.member.displayName,
+            date: formatDate(locale, o.createdAt),
+          }),
+        );
+        if (buttons.length < 8) buttons.push([{ label: m.buttonConfirm({ order: o.id }), action: `confirm ${o.id}` }]);
+      }
+      return textReply(lines.join("\n"), buttons);
+    }
+    const orderId = idArgument(args[0], m, "confirm");
+    const result = await confirmManualPayment(ctx, { orderId, staffMemberId: member.id });
+    if (result.ok) return textReply(m.confirmed({ order: orderId }));
+    return textReply(
+      result.reason === "ALREADY_PAID"
+        ? m.confirmAlreadyPaid({ order: orderId })
+        : m.confirmNotPending({ order: orderId }),
+    );
+  },
+};
+
+export const refundsCommand: Command = {
+  name: "refunds",
+  staffOnly: true,
+  async run({ ctx, m, locale }) {
+    const open = await ctx.prisma.refund.findMany({
+      where: { status: "REQUESTED" },
+      include: { order: { include: { product: true } }, requestedBy: true },
+      orderBy: { id: "asc" },
+      take: 20,
+    });
+    if (open.length === 0) return textReply(m.refundsEmpty);
+    const lines = [m.refundsTitle];
+    const buttons: Button[][] = [];
+    for (const r of open) {
+      lines.push(
+        m.refundLine({
+          refund: r.id,
+          order: r.orderId,
+          title: productTitle(locale, r.order.product),
+          price: formatMoney(r.amount, r.currency, locale),
+          member: r.requestedBy?.displayName ?? "?",
+          reason: r.reason,
+        }),
+      );
+      if (buttons.length < 8) {
+        buttons.push([
+          { label: m.buttonApprove({ refund: r.id }), action: `approve ${r.id}` },
+          { label: m.buttonDeny({ refund: r.id }), action: `deny ${r.id}` },
+        ]);
+      }
+    }
+    return textReply(lines.join("\n"), buttons);
+  },
+};
+
+function decideCommand(name: "approve" | "deny"): Command {
+  return {
+    name,
+    staffOnly: true,
+    async run({ ctx, m, member }, args) {
+      const refundId = idArgument(args[0], m, name);
+      const result = await decideRefund(ctx, { refundId, staffMemberId: member.id, approve: name === "approve" });
+      switch (result.outcome) {
+        case "refunded":
+          return textReply(m.refundDoneManual({ order: result.orderId }));
+        case "sent-to-provider":
+          return textReply(m.refundSentToProvider({ order: result.orderId }));
+        case "denied":
+          return textReply(m.refundDeniedStaff({ order: result.orderId }));
+        case "already-decided":
+          return textReply(m.refundAlreadyDecided({ status: result.status }));
+      }
+    },
+  };
+}
+
+export const approveCommand = decideCommand("approve");
+export const denyCommand = decideCommand("deny");

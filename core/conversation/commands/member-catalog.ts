@@ -1,0 +1,118 @@
+/**
+ * /start, /help, /courses, /course: discovering what is on offer.
+ */
+import { activeEntitlementWhere } from "../../access/entitlement-window.js";
+import { AppError } from "../../app-error.js";
+import { getProduct, listProducts, listTags } from "../../catalog/catalog.js";
+import { formatDate, localized } from "../../i18n/index.js";
+import { recordReferral } from "../../identity/resolve-member.js";
+import { isStaff } from "../../identity/roles.js";
+import { type Command, idArgument, type Session } from "../command.js";
+import { offerPrice, productSummary, productTitle } from "../format.js";
+import { type Button, type Reply, reply, textReply } from "../reply.js";
+
+async function showProduct(session: Session, productId: number): Promise<Reply> {
+  const { ctx, m, locale } = session;
+  const product = await getProduct(ctx, productId);
+  if (!product) throw new AppError("PRODUCT_NOT_FOUND", { id: productId });
+  const offer = product.offers.find((o) => o.currency !== "xtr");
+  const owned = await ctx.prisma.entitlement.findFirst({
+    where: { memberId: session.member.id, productId, ...activeEntitlementWhere(ctx.clock.now()) },
+  });
+  const lines = [`**${productTitle(locale, product)}** — ${m.kind[product.kind]} #${product.id}`];
+  const summary = productSummary(locale, product);
+  if (summary) lines.push(summary);
+  if (product.startsAt) lines.push(m.startsAt({ when: formatDate(locale, product.startsAt) }));
+  if (offer) {
+    const terms = [offerPrice(locale, offer)];
+    if (offer.kind === "ONE_TIME")
+      terms.push(offer.accessDays ? m.accessDays({ days: offer.accessDays }) : m.lifetimeAccess);
+    if (offer.trialDays) terms.push(m.trialDays({ days: offer.trialDays }));
+    lines.push(terms.join(" · "));
+  }
+  if (product.tags.length) lines.push(m.catalogTags({ tags: product.tags.map((t) => `#${t.tag.slug}`).join(" ") }));
+  if (product.lessons.length) {
+    lines.push("", m.lessons({ count: product.lessons.length }));
+    for (const lesson of product.lessons)
+      lines.push(`${lesson.position}. ${localized(locale, lesson.titleEn, lesson.titleZh)}`);
+  }
+  const buttons: Button[][] = [];
+  if (owned) lines.push("", m.owned);
+  else if (offer)
+    buttons.push([{ label: m.buttonBuy({ price: offerPrice(locale, offer) }), action: `buy ${product.id}` }]);
+  buttons.push([{ label: m.buttonCatalog, action: "courses" }]);
+  return textReply(lines.join("\n"), buttons);
+}
+
+export const startCommand: Command = {
+  name: "start",
+  async run(session, args) {
+    const { ctx, m, member } = session;
+    const argument = args[0] ?? "";
+    const greeting = session.isNew
+      ? m.welcome({ name: member.displayName })
+      : m.welcomeBack({ name: member.displayName });
+    const messages = [{ text: greeting }];
+    // Deep-link arguments are only ever looked up, never trusted: a bad one is ignored with the normal welcome.
+    const course = /^course_(\d{1,9})$/.exec(argument);
+    if (course) {
+      const product = await getProduct(ctx, Number(course[1]));
+      if (product) return reply(...messages, ...(await showProduct(session, product.id)).messages);
+    }
+    const referral = /^ref_([A-Za-z0-9]{4,20})$/.exec(argument);
+    if (referral && session.isNew && (await recordReferral(ctx, member.id, referral[1]!))) {
+      messages.push({ text: m.referralRecorded });
+    }
+    return reply(...messages);
+  },
+};
+
+export const helpCommand: Command = {
+  name: "help",
+  async run({ m, member }) {
+    return textReply(isStaff(member.role) ? `${m.helpMember}\n\n${m.helpStaff}` : m.helpMember);
+  },
+};
+
+export const coursesCommand: Command = {
+  name: "courses",
+  async run(session, _args, raw) {
+    const { ctx, m, locale } = session;
+    const query = raw.trim();
+    const products = await listProducts(ctx, { query: query || undefined });
+    if (products.length === 0) return textReply(m.catalogEmpty, [[{ label: m.buttonCatalog, action: "courses" }]]);
+    const lines = [query ? m.catalogSearchTitle({ query: query.slice(0, 40) }) : m.catalogTitle];
+    for (const p of products) {
+      lines.push(
+        m.catalogLine({
+          id: p.id,
+          title: productTitle(locale, p),
+          kind: m.kind[p.kind] ?? p.kind,
+          price: offerPrice(
+            locale,
+            p.offers.find((o) => o.currency !== "xtr"),
+          ),
+        }),
+      );
+    }
+    if (!query) {
+      const tags = await listTags(ctx);
+      if (tags.length) lines.push("", m.catalogTags({ tags: tags.map((t) => `#${t.slug}`).join(" ") }));
+    }
+    lines.push("", m.catalogHint);
+    const buttons: Button[][] = [];
+    for (let i = 0; i < Math.min(products.length, 8); i += 2) {
+      buttons.push(
+        products.slice(i, i + 2).map((p) => ({ label: m.buttonDetails({ id: p.id }), action: `course ${p.id}` })),
+      );
+    }
+    return textReply(lines.join("\n"), buttons);
+  },
+};
+
+export const courseCommand: Command = {
+  name: "course",
+  async run(session, args) {
+    return showProduct(session, idArgument(args[0], session.m, "course"));
+  },
+};

@@ -1,0 +1,144 @@
+/**
+ * /buy, /mycourses, /orders, /refund: buying and owning.
+ */
+import { activeEntitlementWhere } from "../../access/entitlement-window.js";
+import { addToOutbox, kickOutbox } from "../../access/outbox.js";
+import { AppError } from "../../app-error.js";
+import { createOrder } from "../../commerce/create-order.js";
+import { formatMoney } from "../../commerce/pricing.js";
+import { requestRefund } from "../../commerce/request-refund.js";
+import { startCheckout } from "../../commerce/start-checkout.js";
+import { formatDate } from "../../i18n/index.js";
+import { type Command, idArgument } from "../command.js";
+import { productTitle } from "../format.js";
+import { type Button, textReply } from "../reply.js";
+
+export const buyCommand: Command = {
+  name: "buy",
+  async run(session, args) {
+    const { ctx, m, locale, member } = session;
+    const productId = idArgument(args[0], m, "buy");
+    const coupon = args[1];
+    if (coupon !== undefined && !/^[A-Za-z0-9_-]{2,32}$/.test(coupon))
+      throw new AppError("COUPON_INVALID", { code: coupon.slice(0, 32) });
+    const order = await createOrder(ctx, { memberId: member.id, productId, couponCode: coupon });
+    const title = productTitle(locale, order.product);
+    if (order.status === "PAID")
+      return textReply(m.orderFree({ title }), [[{ label: m.buttonOpen, action: "mycourses" }]]);
+
+    const price = formatMoney(order.amount, order.currency, locale);
+    const lines = [m.orderCreated({ order: order.id, title, price })];
+    if (order.couponId && coupon)
+      lines.push(
+        m.orderCouponApplied({
+          code: coupon.toUpperCase(),
+          list: formatMoney(order.listAmount, order.currency, locale),
+          price,
+        }),
+      );
+    const buttons: Button[][] = [];
+    const url = await startCheckout(ctx, { orderId: order.id, locale });
+    if (url) {
+      lines.push("", m.payByStripe);
+      buttons.push([{ label: m.buttonPayStripe, url }]);
+    }
+    if (!url || ctx.config.manualPaymentInstructions) {
+      lines.push(
+        "",
+        ctx.config.manualPaymentInstructions
+          ? m.payManually({ instructions: ctx.config.manualPaymentInstructions })
+          : m.payManuallyDefault,
+      );
+      // The creator hears of a manual order once, however often the member clicks.
+      await ctx.prisma.$transaction((tx) =>
+        addToOutbox(
+          tx,
+          {
+            kind: "notify.staff",
+            notice: {
+              key: "staffNewOrder",
+              params: { order: order.id, title: order.product.titleEn, price, member: member.displayName },
+            },
+          },
+          `new-order:${order.id}`,
+        ),
+      );
+      await kickOutbox(ctx);
+    }
+    return textReply(lines.join("\n"), buttons.length ? buttons : undefined);
+  },
+};
+
+export const myCoursesCommand: Command = {
+  name: "mycourses",
+  async run(session) {
+    const { ctx, m, locale, member } = session;
+    const now = ctx.clock.now();
+    const entitlements = await ctx.prisma.entitlement.findMany({
+      where: { memberId: member.id, ...activeEntitlementWhere(now) },
+      include: { product: true },
+      orderBy: { productId: "asc" },
+    });
+    if (entitlements.length === 0) return textReply(m.libraryEmpty, [[{ label: m.buttonCatalog, action: "courses" }]]);
+    const lines = [m.libraryTitle];
+    const seen = new Set<number>();
+    for (const e of entitlements) {
+      if (seen.has(e.productId)) continue;
+      seen.add(e.productId);
+      const until =
+        e.endsAt === null
+          ? m.forever
+          : e.endsAt <= now && e.graceUntil
+            ? m.graceUntil({ date: formatDate(locale, e.graceUntil) })
+            : m.until({ date: formatDate(locale, e.endsAt) });
+      lines.push(m.libraryLine({ id: e.productId, title: productTitle(locale, e.product), until }));
+    }
+    const gates = await ctx.prisma.gate.findMany({
+      where: { platform: session.account.platform, products: { some: { productId: { in: [...seen] } } } },
+      orderBy: { id: "asc" },
+    });
+    if (gates.length) {
+      lines.push("");
+      for (const gate of gates) lines.push(m.gateLine({ title: gate.title, link: gate.inviteLink ?? "" }));
+    }
+    const buttons = [...seen].slice(0, 6).map((id) => [{ label: m.buttonDetails({ id }), action: `course ${id}` }]);
+    return textReply(lines.join("\n"), buttons);
+  },
+};
+
+export const ordersCommand: Command = {
+  name: "orders",
+  async run(session) {
+    const { ctx, m, locale, member } = session;
+    const orders = await ctx.prisma.order.findMany({
+      where: { memberId: member.id },
+      include: { product: true },
+      orderBy: { id: "desc" },
+      take: 20,
+    });
+    if (orders.length === 0) return textReply(m.ordersEmpty);
+    const lines = [m.ordersTitle];
+    for (const o of orders) {
+      lines.push(
+        m.orderLine({
+          order: o.id,
+          title: productTitle(locale, o.product),
+          price: formatMoney(o.amount, o.currency, locale),
+          status: m.orderStatus[o.status] ?? o.status,
+          date: formatDate(locale, o.createdAt),
+        }),
+      );
+    }
+    return textReply(lines.join("\n"));
+  },
+};
+
+export const refundCommand: Command = {
+  name: "refund",
+  async run(session, args) {
+    const { ctx, m, member } = session;
+    const orderId = idArgument(args[0], m, "refund");
+    await requestRefund(ctx, { memberId: member.id, orderId, reason: args.slice(1).join(" ") });
+    return textReply(m.refundRequested({ order: orderId }));
+  },
+};

@@ -1,0 +1,101 @@
+/**
+ * The one entry point for every chat platform: an adapter turns an update into a ChatRequest, calls this, and renders
+ * the Reply. Identity, authorization, argument checking and error translation happen here, once.
+ *
+ * @example const reply = await handleChatRequest(ctx, { user, chat: { id, kind: "private" }, input: parseCommand("/courses")! })
+ */
+import { isAppError } from "../app-error.js";
+import type { CoreContext } from "../context.js";
+import { messages } from "../i18n/index.js";
+import { resolveMember } from "../identity/resolve-member.js";
+import { isStaff } from "../identity/roles.js";
+import type { Command, Session } from "./command.js";
+import { gateCommand, grantCommand, revokeCommand } from "./commands/creator-access.js";
+import { ADD_COURSE_FLOW, addCourseCommand, continueAddCourse } from "./commands/creator-catalog.js";
+import { approveCommand, confirmCommand, denyCommand, refundsCommand } from "./commands/creator-orders.js";
+import { courseCommand, coursesCommand, helpCommand, startCommand } from "./commands/member-catalog.js";
+import { buyCommand, myCoursesCommand, ordersCommand, refundCommand } from "./commands/member-commerce.js";
+import { languageCommand, profileCommand } from "./commands/member-profile.js";
+import { type Reply, textReply } from "./reply.js";
+import { type ChatRequest, parseCommand } from "./request.js";
+
+const cancelCommand: Command = {
+  name: "cancel",
+  async run({ ctx, account, m }) {
+    const removed = await ctx.prisma.conversationState.deleteMany({ where: { accountId: account.id } });
+    return textReply(removed.count ? m.cancelled : m.nothingToCancel);
+  },
+};
+
+export const COMMANDS: readonly Command[] = [
+  startCommand,
+  helpCommand,
+  coursesCommand,
+  courseCommand,
+  buyCommand,
+  myCoursesCommand,
+  ordersCommand,
+  refundCommand,
+  languageCommand,
+  profileCommand,
+  cancelCommand,
+  confirmCommand,
+  refundsCommand,
+  approveCommand,
+  denyCommand,
+  grantCommand,
+  revokeCommand,
+  addCourseCommand,
+  gateCommand,
+];
+
+const byName = new Map(COMMANDS.map((c) => [c.name, c]));
+/** Short forms members type. */
+const ALIASES: Record<string, string> = { catalog: "courses", library: "mycourses", lang: "language", me: "profile" };
+
+/** The commands to advertise on a platform's command menu, split by who may use them. */
+export function commandNames(): { member: string[]; staff: string[] } {
+  return {
+    member: COMMANDS.filter((c) => !c.staffOnly).map((c) => c.name),
+    staff: COMMANDS.filter((c) => c.staffOnly).map((c) => c.name),
+  };
+}
+
+export async function handleChatRequest(ctx: CoreContext, request: ChatRequest): Promise<Reply> {
+  const { member, account, isNew } = await resolveMember(ctx, request.user);
+  const locale = member.locale;
+  const session: Session = { ctx, member, account, locale, m: messages(locale), request, isNew };
+  try {
+    return await dispatch(session);
+  } catch (error) {
+    if (isAppError(error)) {
+      ctx.log.info({ memberId: member.id, code: error.code }, "request refused");
+      return textReply(session.m.errors[error.code](error.params));
+    }
+    ctx.log.error({ memberId: member.id, err: error instanceof Error ? error.stack : String(error) }, "request failed");
+    return textReply(session.m.errors.INTERNAL({}));
+  }
+}
+
+async function dispatch(session: Session): Promise<Reply> {
+  const { input } = session.request;
+  const { ctx, m, account } = session;
+  if (input.kind === "text") {
+    const state = await ctx.prisma.conversationState.findUnique({ where: { accountId: account.id } });
+    if (state?.flow === ADD_COURSE_FLOW && isStaff(session.member.role)) {
+      return continueAddCourse(session, state.step, state.data as Record<string, string>, input.text);
+    }
+    return textReply(m.notACommand);
+  }
+  // A button is the command it names: the same parsing and the same checks, so tampered data gets a normal refusal.
+  const command = input.kind === "action" ? parseCommand(`/${input.data.slice(0, 64)}`) : input;
+  if (!command) return textReply(m.errors.INVALID_ACTION({}));
+  const handler = byName.get(ALIASES[command.name] ?? command.name);
+  if (!handler) return textReply(m.unknownCommand({ name: command.name.slice(0, 32) }));
+  if (handler.staffOnly && !isStaff(session.member.role)) return textReply(m.errors.FORBIDDEN({}));
+  if (handler.name !== "cancel" && handler.name !== "addcourse") {
+    // Any other command ends a guided flow, so a stray answer is never taken for a title or a price.
+    await ctx.prisma.conversationState.deleteMany({ where: { accountId: account.id } });
+  }
+  return handler.run(session, command.args, command.raw);
+}
