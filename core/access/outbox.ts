@@ -56,43 +56,47 @@ export async function kickOutbox(ctx: CoreContext): Promise<void> {
 export type OutboxHandler = (ctx: CoreContext, message: OutboxMessage) => Promise<void>;
 
 const MAX_ATTEMPTS = 8;
+/** A claimed item whose worker died is taken up again after this long. */
+const CLAIM_SECONDS = 60;
+
+interface ClaimedRow {
+  id: number;
+  kind: string;
+  payload: unknown;
+  attempts: number;
+}
 
 /**
- * Claims pending items one at a time and runs them. Safe with several workers: an item is claimed by an
- * UPDATE … WHERE status = 'PENDING' that only one of them wins. Returns how many items were processed.
+ * Claims pending items one at a time and runs them. Safe with several workers: the claim is one UPDATE on a row
+ * locked with SKIP LOCKED, and it pushes `runAfter` forward so a crashed worker's item is retried later.
+ * Scheduling uses the database's clock (not ctx.clock, which is domain time that tests move). Returns how many items
+ * were processed.
  */
 export async function drainOutbox(ctx: CoreContext, handle: OutboxHandler, limit = 500): Promise<number> {
   let processed = 0;
   while (processed < limit) {
-    const now = ctx.clock.now();
-    const next = await ctx.prisma.outboxItem.findFirst({
-      where: { status: "PENDING", runAfter: { lte: now } },
-      orderBy: { id: "asc" },
-    });
+    const rows = await ctx.prisma.$queryRaw<ClaimedRow[]>`
+      UPDATE "OutboxItem" SET "runAfter" = now() + make_interval(secs => ${CLAIM_SECONDS}), "attempts" = "attempts" + 1
+      WHERE "id" = (
+        SELECT "id" FROM "OutboxItem" WHERE "status" = 'PENDING' AND "runAfter" <= now()
+        ORDER BY "id" LIMIT 1 FOR UPDATE SKIP LOCKED
+      )
+      RETURNING "id", "kind", "payload", "attempts"`;
+    const next = rows[0];
     if (!next) break;
-    // Claim by pushing runAfter forward; a crashed worker's claim expires and the item is retried.
-    const claimed = await ctx.prisma.outboxItem.updateMany({
-      where: { id: next.id, status: "PENDING", runAfter: next.runAfter },
-      data: { runAfter: new Date(now.getTime() + 60_000), attempts: { increment: 1 } },
-    });
-    if (claimed.count === 0) continue;
     processed += 1;
     try {
-      await handle(ctx, next.payload as unknown as OutboxMessage);
-      await ctx.prisma.outboxItem.update({
-        where: { id: next.id },
-        data: { status: "DONE", processedAt: ctx.clock.now() },
-      });
+      await handle(ctx, next.payload as OutboxMessage);
+      await ctx.prisma.outboxItem.update({ where: { id: next.id }, data: { status: "DONE", processedAt: new Date() } });
     } catch (error) {
-      const attempts = next.attempts + 1;
       const detail = error instanceof Error ? error.message : String(error);
-      ctx.log.warn({ outboxId: next.id, kind: next.kind, attempts, err: detail }, "outbox item failed");
+      ctx.log.warn({ outboxId: next.id, kind: next.kind, attempts: next.attempts, err: detail }, "outbox item failed");
       await ctx.prisma.outboxItem.update({
         where: { id: next.id },
         data: {
           lastError: detail.slice(0, 500),
-          status: attempts >= MAX_ATTEMPTS ? "FAILED" : "PENDING",
-          runAfter: new Date(ctx.clock.now().getTime() + Math.min(3_600_000, 2 ** attempts * 1000)),
+          status: next.attempts >= MAX_ATTEMPTS ? "FAILED" : "PENDING",
+          runAfter: new Date(Date.now() + Math.min(3_600_000, 2 ** next.attempts * 1000)),
         },
       });
     }

@@ -57,3 +57,38 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * For a child process (the console started as a newcomer would): a fresh PostgreSQL database copied from the
+ * template when DATABASE_URL is set, or a fresh embedded data folder otherwise. Pass `env` to the child.
+ */
+export async function createTestDatabaseEnv(): Promise<{ env: Record<string, string>; cleanup(): Promise<void> }> {
+  const { mkdtemp, rm } = await import("node:fs/promises");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "lyceum-e2e-"));
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    return {
+      env: { LYCEUM_DATA_DIR: dataDir, DATABASE_URL: "" },
+      cleanup: () => rm(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const template = process.env.LYCEUM_TEST_TEMPLATE;
+  if (!template) throw new Error("global-setup did not prepare a template database");
+  const name = `lyceum_e2e_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+  await admin.end();
+  return {
+    env: { LYCEUM_DATA_DIR: dataDir, DATABASE_URL: databaseUrlWithName(url, name) },
+    async cleanup() {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

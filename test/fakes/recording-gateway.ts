@@ -1,0 +1,57 @@
+/**
+ * An in-memory ChatGateway for use-case tests: records what was sent, keeps who is inside each gate, and can play a
+ * member who blocked the bot or a platform that refuses a gate change.
+ */
+
+import { plainText, type Reply } from "../../core/conversation/reply.js";
+import type { AccessResult, AccountRef, ChatGateway, GateRef, SendResult } from "../../core/ports.js";
+import type { Platform } from "../../prisma/generated/enums.js";
+
+export class RecordingGateway implements ChatGateway {
+  readonly sent: { to: string; text: string }[] = [];
+  readonly inside = new Map<string, Set<string>>();
+  readonly blocked = new Set<string>();
+  /** Gates whose changes the platform refuses (a role above the bot's, missing rights). */
+  readonly refusing = new Set<string>();
+  grants = 0;
+  revokes = 0;
+
+  constructor(readonly platform: Platform = "CONSOLE") {}
+
+  async send(account: AccountRef, reply: Reply): Promise<SendResult> {
+    if (this.blocked.has(account.externalId)) return { ok: false, reason: "UNREACHABLE" };
+    for (const m of reply.messages) this.sent.push({ to: account.externalId, text: plainText(m.text) });
+    return { ok: true };
+  }
+
+  async grantAccess(gate: GateRef, account: AccountRef): Promise<AccessResult> {
+    if (this.refusing.has(gate.externalId)) return { ok: false, reason: "NOT_ALLOWED", detail: "missing rights" };
+    this.grants += 1;
+    this.members(gate.externalId).add(account.externalId);
+    return { ok: true, inviteLink: `https://chat.example/${encodeURIComponent(gate.externalId)}` };
+  }
+
+  async revokeAccess(gate: GateRef, account: AccountRef): Promise<AccessResult> {
+    if (this.refusing.has(gate.externalId)) return { ok: false, reason: "NOT_ALLOWED", detail: "missing rights" };
+    this.revokes += 1;
+    this.members(gate.externalId).delete(account.externalId);
+    return { ok: true };
+  }
+
+  async isMember(gate: GateRef, account: AccountRef): Promise<boolean> {
+    return this.members(gate.externalId).has(account.externalId);
+  }
+
+  members(gate: string): Set<string> {
+    let set = this.inside.get(gate);
+    if (!set) {
+      set = new Set();
+      this.inside.set(gate, set);
+    }
+    return set;
+  }
+
+  messagesTo(user: string): string[] {
+    return this.sent.filter((s) => s.to === user).map((s) => s.text);
+  }
+}
