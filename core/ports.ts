@@ -75,6 +75,8 @@ export interface CheckoutRequest {
   locale: "en" | "zh";
   successUrl: string;
   cancelUrl: string;
+  /** Same order → same key, so a double click opens one checkout. Unique across databases (id + creation time). */
+  idempotencyKey: string;
 }
 
 export interface CheckoutStarted {

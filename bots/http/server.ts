@@ -23,6 +23,7 @@ export function buildHttpServer(ctx: CoreContext, logger?: AppLogger) {
 
   app.register(async (scope) => {
     // Stripe signs the exact bytes it sent: keep them, parse nothing before the signature is checked.
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
     scope.post("/webhooks/stripe", async (request, replyTo) => {
       const stripe = ctx.payments.stripe;

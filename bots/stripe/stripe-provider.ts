@@ -101,7 +101,7 @@ export function createStripeProvider(options: StripeProviderOptions): StripePaym
     async startCheckout(request: CheckoutRequest): Promise<CheckoutStarted> {
       const session = await stripe.checkout.sessions.create(checkoutSessionParams(request, options.paymentMethods), {
         // A double click (or a retried job) for the same order gets the same session back instead of a second one.
-        idempotencyKey: `checkout-${request.orderId}`,
+        idempotencyKey: request.idempotencyKey,
       });
       if (!session.url) throw new Error(`Stripe returned Checkout Session ${session.id} without a URL`);
       return { ref: session.id, url: session.url };

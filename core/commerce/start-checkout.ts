@@ -34,6 +34,7 @@ export async function startCheckout(
       locale: options.locale,
       successUrl: `${base}/checkout/success?order=${order.id}`,
       cancelUrl: `${base}/checkout/cancel?order=${order.id}`,
+      idempotencyKey: `checkout-${order.id}-${order.createdAt.getTime()}`,
     });
   } catch (error) {
     ctx.log.error(

@@ -39,8 +39,10 @@ afterAll(async () => {
 // --- Helpers
 
 function oneTimeRequest(overrides: Partial<CheckoutRequest> = {}): CheckoutRequest {
+  const orderId = overrides.orderId ?? nextOrderId++;
   return {
-    orderId: nextOrderId++,
+    orderId,
+    idempotencyKey: `checkout-${orderId}`,
     memberId: 42,
     productTitle: "Deep Learning Reading Club",
     amount: 9900,

@@ -126,7 +126,8 @@ export async function createHarness(options: { stripe?: boolean; gracePeriodDays
     },
     async deliver(event, deliverOptions = {}) {
       const { body, signature } = signStripeEvent(event, deliverOptions.secret ?? WEBHOOK_SECRET);
-      const sent = deliverOptions.tamper ? body.replace(/"amount_total":\d+/, '"amount_total":1') : body;
+      const sent = deliverOptions.tamper ? body.replace(/"amount_total":\s*\d+/, '"amount_total": 1') : body;
+      if (deliverOptions.tamper && sent === body) throw new Error("the event has no amount_total to tamper with");
       const response = await fetch(`${address}/webhooks/stripe`, {
         method: "POST",
         headers: { "content-type": "application/json", "stripe-signature": signature },
