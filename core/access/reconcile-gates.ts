@@ -83,6 +83,7 @@ async function applyAction(
   account: AccountRow,
   action: GateAction,
   report: ReconcileReport,
+  recorded: GateMemberState | null,
 ): Promise<void> {
   const gateway = ctx.gateways[gate.platform];
   if (!gateway || action === "none") return;
@@ -121,7 +122,9 @@ async function applyAction(
     action === "grant"
       ? { key: "accessGranted" as const, params: { gate: gate.title, link: result.inviteLink ?? "" } }
       : { key: "accessRevoked" as const, params: { gate: gate.title } };
-  await notifyMember(ctx, account.memberId, notice, { onlyAccountId: account.id });
+  // Repairing drift (we already had them recorded in that state) is silent: the member was told the first time.
+  const change = action === "grant" ? recorded !== "PRESENT" : recorded === "PRESENT";
+  if (change) await notifyMember(ctx, account.memberId, notice, { onlyAccountId: account.id });
 }
 
 /** Brings every gate on the member's platforms in line with the member's entitlements. */
@@ -139,7 +142,8 @@ export async function reconcileMember(ctx: CoreContext, memberId: number): Promi
       const recorded = await ctx.prisma.gateMembership.findUnique({
         where: { gateId_accountId: { gateId: gate.id, accountId: account.id } },
       });
-      await applyAction(ctx, gate, account, decideGateAction(entitled, recorded?.state ?? null, null), report);
+      const state = recorded?.state ?? null;
+      await applyAction(ctx, gate, account, decideGateAction(entitled, state, null), report, state);
     }
   }
   return report;
@@ -168,12 +172,9 @@ export async function reconcileGate(ctx: CoreContext, gateId: number): Promise<R
   });
   for (const account of accounts) {
     const actual = await gateway.isMember(gateRef(gate), accountRef(account));
-    const action = decideGateAction(
-      entitledMembers.has(account.memberId),
-      recordedByAccount.get(account.id) ?? null,
-      actual,
-    );
-    await applyAction(ctx, gate, account, action, report);
+    const state = recordedByAccount.get(account.id) ?? null;
+    const action = decideGateAction(entitledMembers.has(account.memberId), state, actual);
+    await applyAction(ctx, gate, account, action, report, state);
   }
   return report;
 }

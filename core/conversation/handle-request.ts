@@ -10,7 +10,7 @@ import { messages } from "../i18n/index.js";
 import { resolveMember } from "../identity/resolve-member.js";
 import { isStaff } from "../identity/roles.js";
 import type { Command, Session } from "./command.js";
-import { gateCommand, grantCommand, revokeCommand } from "./commands/creator-access.js";
+import { gateCommand, grantCommand, revokeCommand, roleCommand } from "./commands/creator-access.js";
 import { ADD_COURSE_FLOW, addCourseCommand, continueAddCourse } from "./commands/creator-catalog.js";
 import { approveCommand, confirmCommand, denyCommand, refundsCommand } from "./commands/creator-orders.js";
 import { courseCommand, coursesCommand, helpCommand, startCommand } from "./commands/member-catalog.js";
@@ -47,6 +47,7 @@ export const COMMANDS: readonly Command[] = [
   revokeCommand,
   addCourseCommand,
   gateCommand,
+  roleCommand,
 ];
 
 const byName = new Map(COMMANDS.map((c) => [c.name, c]));

@@ -17,7 +17,7 @@ export const en = {
   helpMember:
     "**Commands**\n/courses [tag or words] — browse or search the catalog\n/course <id> — details of one course\n/buy <id> [coupon] — buy it\n/mycourses — your library and paid channels\n/orders — your orders\n/refund <order> [reason] — ask for a refund\n/language [en|zh] — 中文 / English\n/profile — your profile and invite code",
   helpStaff:
-    "**Creator commands**\n/confirm [order] — confirm a manual payment (no order: list those waiting)\n/refunds — refund requests, to approve or deny\n/grant <member> <product> [days] — give access\n/revoke <member> <product> — take access away\n/addcourse — add a course (guided), or /addcourse <price> <currency> [monthly] | <English title> | <中文标题>\n/gate <channel> <product ids…> — bind a paid channel to products; /gate alone lists them\n/cancel — stop a guided step",
+    "**Creator commands**\n/confirm [order] — confirm a manual payment (no order: list those waiting)\n/refunds — refund requests, to approve or deny\n/grant <member> <product> [days] — give access\n/revoke <member> <product> — take access away\n/addcourse — add a course (guided), or /addcourse <price> <currency> [monthly] | <English title> | <中文标题>\n/gate <channel> <product ids…> — bind a paid channel to products; /gate alone lists them\n/role <member> creator|moderator|member — appoint a creator or moderator (owner only)\n/cancel — stop a guided step",
   unknownCommand: (p: P) => `I don't know /${p.name}. Send /help to see what I can do.`,
   notACommand: "Send a command, for example /courses. /help lists them all.",
   cancelled: "Stopped. Nothing was saved.",
@@ -109,6 +109,7 @@ export const en = {
   gatesTitle: "**Paid channels**",
   gatesEmpty: "No paid channels yet. /gate <channel> <product ids…> binds one.",
   gateLineStaff: (p: P) => `${p.platform} ${p.gate} — ${p.products} — ${p.members} member(s) inside`,
+  roleSet: (p: P) => `${p.member} is now a ${p.role}.`,
   // --- Creator: add course
   addCourseAskTitleEn: "New course. What is its **English title**? (/cancel to stop)",
   addCourseAskTitleZh: "Its **Chinese title**? Send - to reuse the English one.",
@@ -122,7 +123,7 @@ export const en = {
     FORBIDDEN: (_p: P) => "Only the creator can do that.",
     NOT_FOUND: (_p: P) => "Not found.",
     PRODUCT_NOT_FOUND: (p: P) => `There is no course #${p.id}. /courses lists them.`,
-    ORDER_NOT_FOUND: (p: P) => `There is no order #${p.id} of yours. /orders lists them.`,
+    ORDER_NOT_FOUND: (p: P) => `Order #${p.id} was not found. /orders lists yours.`,
     MEMBER_NOT_FOUND: (p: P) => `No member matches ${p.id}.`,
     REFUND_NOT_FOUND: (p: P) => `There is no refund request #${p.id}.`,
     NOT_PAYABLE: (p: P) => `#${p.id} can't be bought right now.`,
@@ -147,6 +148,7 @@ export const en = {
     grant: "/grant <member id or @username> <product id> [days]",
     revoke: "/revoke <member id or @username> <product id>",
     gate: "/gate <channel> <product id> [more ids…]",
+    role: "/role <member id or @username> creator | moderator | member",
     addcourse: "/addcourse <price> <currency> [monthly] | <English title> | <中文标题>",
   } as Record<string, string>,
   // --- Notices (sent later, through the outbox)

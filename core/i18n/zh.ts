@@ -15,7 +15,7 @@ export const zh: Messages = {
   helpMember:
     "**命令**\n/courses [标签或关键词] — 浏览或搜索目录\n/course <编号> — 课程详情\n/buy <编号> [优惠码] — 购买\n/mycourses — 我的内容和付费频道\n/orders — 我的订单\n/refund <订单号> [原因] — 申请退款\n/language [en|zh] — English / 中文\n/profile — 个人资料和邀请码",
   helpStaff:
-    "**创作者命令**\n/confirm [订单号] — 确认线下付款（不带订单号：列出待确认订单）\n/refunds — 退款申请，批准或拒绝\n/grant <成员> <产品> [天数] — 开通权限\n/revoke <成员> <产品> — 收回权限\n/addcourse — 添加课程（分步引导），或 /addcourse <价格> <币种> [monthly] | <英文标题> | <中文标题>\n/gate <频道> <产品编号…> — 把付费频道绑定到产品；只发 /gate 列出已绑定的频道\n/cancel — 停止当前引导步骤",
+    "**创作者命令**\n/confirm [订单号] — 确认线下付款（不带订单号：列出待确认订单）\n/refunds — 退款申请，批准或拒绝\n/grant <成员> <产品> [天数] — 开通权限\n/revoke <成员> <产品> — 收回权限\n/addcourse — 添加课程（分步引导），或 /addcourse <价格> <币种> [monthly] | <英文标题> | <中文标题>\n/gate <频道> <产品编号…> — 把付费频道绑定到产品；只发 /gate 列出已绑定的频道\n/role <成员> creator|moderator|member — 任命创作者或版主（仅所有者）\n/cancel — 停止当前引导步骤",
   unknownCommand: (p: P) => `我不认识 /${p.name}。发送 /help 查看可用命令。`,
   notACommand: "请发送命令，例如 /courses。/help 列出全部命令。",
   cancelled: "已停止，没有保存任何内容。",
@@ -101,6 +101,7 @@ export const zh: Messages = {
   gatesTitle: "**付费频道**",
   gatesEmpty: "还没有付费频道。用 /gate <频道> <产品编号…> 绑定。",
   gateLineStaff: (p: P) => `${p.platform} ${p.gate} — ${p.products} — 频道内 ${p.members} 人`,
+  roleSet: (p: P) => `${p.member} 现在是${p.role}。`,
   // --- 创作者：添加课程
   addCourseAskTitleEn: "新课程。它的**英文标题**是？（/cancel 停止）",
   addCourseAskTitleZh: "它的**中文标题**是？发送 - 沿用英文标题。",
@@ -114,7 +115,7 @@ export const zh: Messages = {
     FORBIDDEN: () => "只有创作者可以这样做。",
     NOT_FOUND: () => "未找到。",
     PRODUCT_NOT_FOUND: (p: P) => `没有编号为 #${p.id} 的课程。/courses 列出全部课程。`,
-    ORDER_NOT_FOUND: (p: P) => `你没有编号为 #${p.id} 的订单。/orders 列出你的订单。`,
+    ORDER_NOT_FOUND: (p: P) => `找不到订单 #${p.id}。/orders 列出你的订单。`,
     MEMBER_NOT_FOUND: (p: P) => `没有与 ${p.id} 匹配的成员。`,
     REFUND_NOT_FOUND: (p: P) => `没有编号为 #${p.id} 的退款申请。`,
     NOT_PAYABLE: (p: P) => `#${p.id} 目前无法购买。`,
@@ -138,6 +139,7 @@ export const zh: Messages = {
     grant: "/grant <成员编号或 @用户名> <产品编号> [天数]",
     revoke: "/revoke <成员编号或 @用户名> <产品编号>",
     gate: "/gate <频道> <产品编号> [更多编号…]",
+    role: "/role <成员编号或 @用户名> creator | moderator | member",
     addcourse: "/addcourse <价格> <币种> [monthly] | <英文标题> | <中文标题>",
   } as Record<string, string>,
   // --- 通知

@@ -129,7 +129,7 @@ describe("authorization", () => {
     expect(await h.say("eve", "/buy")).toContain("Usage: /buy <id> [coupon]");
     expect(await h.say("eve", "/buy 999")).toContain("There is no course #999");
     expect(await h.say("eve", "/course -1")).toContain("Usage: /course <id>");
-    expect(await h.say("eve", "/refund 1")).toContain("There is no order #1 of yours");
+    expect(await h.say("eve", "/refund 1")).toContain("Order #1 was not found");
     expect(await h.say("eve", "/frobnicate")).toContain("I don't know /frobnicate");
     expect(await h.say("eve", "/start ref_NOSUCHCODE")).toContain("Welcome");
     expect(await h.db.prisma.order.count()).toBe(0);
@@ -138,7 +138,7 @@ describe("authorization", () => {
   it("a member cannot refund or see someone else's order", async () => {
     await h.say("alice", "/buy 1");
     await h.say(CREATOR, "/confirm 1");
-    expect(await h.say("eve", "/refund 1")).toContain("There is no order #1 of yours");
+    expect(await h.say("eve", "/refund 1")).toContain("Order #1 was not found");
     expect(await h.db.prisma.refund.count()).toBe(0);
   });
 });
@@ -260,5 +260,27 @@ describe("refunds, grants and the reconciler", () => {
     await h.say(CREATOR, "/grant ivy 7");
     expect(h.gateway.members("#rustaceans").has("ivy")).toBe(true);
     expect(h.gateway.members(LOUNGE).has("ivy")).toBe(false);
+  });
+});
+
+describe("roles", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(() => h.close());
+  beforeEach(() => h.reset());
+
+  it("the owner appoints a creator, who can then confirm payments; a creator cannot appoint anyone", async () => {
+    await h.say("alice", "/buy 1");
+    await h.say("zoe", "/start");
+    expect(await h.say("zoe", "/confirm 1")).toBe("Only the creator can do that.");
+    expect(await h.say(CREATOR, "/role @zoe creator")).toBe("zoe is now a creator.");
+    expect(await h.say("zoe", "/confirm 1")).toContain("Order #1 confirmed");
+    expect(await h.say("zoe", "/role alice creator")).toBe("Only the creator can do that.");
+    expect((await h.db.prisma.member.findFirstOrThrow({ where: { displayName: "alice" } })).role).toBe("MEMBER");
+    expect(await h.say(CREATOR, "/role zoe owner")).toContain("Usage: /role");
+    expect(await h.say(CREATOR, "/role zoe member")).toBe("zoe is now a member.");
+    expect(await h.say("zoe", "/refunds")).toBe("Only the creator can do that.");
   });
 });

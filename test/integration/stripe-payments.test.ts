@@ -3,8 +3,8 @@
  * the SDK's test helper and POSTed to our HTTP server; a real database records money and access.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CREATOR, createHarness, type Harness } from "../support/harness.js";
 import type { StripeEventJson } from "../fakes/stripe-fake.js";
+import { CREATOR, createHarness, type Harness } from "../support/harness.js";
 
 const LOUNGE = "#members-lounge";
 
@@ -20,7 +20,10 @@ describe("Stripe Checkout and webhooks", () => {
     const reply = await h.sayReply(user, `/buy ${productId}`);
     const button = reply.messages[0]?.buttons?.[0]?.[0];
     expect(button && "url" in button ? button.url : null).toMatch(/^https:\/\/checkout\.stripe\.com\//);
-    const order = await h.db.prisma.order.findFirstOrThrow({ where: { member: { accounts: { some: { externalId: user } } } }, orderBy: { id: "desc" } });
+    const order = await h.db.prisma.order.findFirstOrThrow({
+      where: { member: { accounts: { some: { externalId: user } } } },
+      orderBy: { id: "desc" },
+    });
     expect(order.checkoutRef).toMatch(/^cs_test_/);
     return order;
   }
@@ -30,7 +33,9 @@ describe("Stripe Checkout and webhooks", () => {
     return event;
   };
   const activeFor = async (user: string) =>
-    h.db.prisma.entitlement.findMany({ where: { member: { accounts: { some: { externalId: user } } }, revokedAt: null } });
+    h.db.prisma.entitlement.findMany({
+      where: { member: { accounts: { some: { externalId: user } } }, revokedAt: null },
+    });
 
   it("creates a Checkout Session with cards, Alipay and WeChat Pay and our order id, once per order", async () => {
     const order = await buy("alice", 1);
@@ -65,7 +70,11 @@ describe("Stripe Checkout and webhooks", () => {
     const event = h.stripe!.completeCheckout(order.checkoutRef!);
     expect((await h.deliver(event, { secret: "whsec_wrong" })).status).toBe(400);
     expect((await h.deliver(event, { tamper: true })).status).toBe(400);
-    const unsigned = await fetch(h.webhookUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) });
+    const unsigned = await fetch(h.webhookUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(event),
+    });
     expect(unsigned.status).toBe(400);
     expect((await h.db.prisma.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PENDING");
     expect(await h.db.prisma.paymentEvent.count()).toBe(0);
@@ -117,7 +126,9 @@ describe("Stripe Checkout and webhooks", () => {
     await h.say(CREATOR, "/start");
     await h.deliver(h.stripe!.dispute(intent2));
     expect((await h.db.prisma.order.findUniqueOrThrow({ where: { id: second.id } })).status).toBe("DISPUTED");
-    expect(await h.db.prisma.entitlement.findFirstOrThrow({ where: { orderId: second.id } })).toMatchObject({ revokeReason: "DISPUTE" });
+    expect(await h.db.prisma.entitlement.findFirstOrThrow({ where: { orderId: second.id } })).toMatchObject({
+      revokeReason: "DISPUTE",
+    });
     expect(h.gateway.members(LOUNGE).has("gus")).toBe(false);
     expect(h.gateway.messagesTo(CREATOR).join("\n")).toContain(`order #${second.id} is disputed`);
   });
@@ -146,8 +157,14 @@ describe("Stripe subscriptions", () => {
 
   async function subscribe(user: string) {
     await h.say(user, "/buy 5");
-    const order = await h.db.prisma.order.findFirstOrThrow({ where: { member: { accounts: { some: { externalId: user } } } }, orderBy: { id: "desc" } });
-    const body = h.stripe!.requests.findLast((r) => r.path === "/v1/checkout/sessions")!.body as Record<string, unknown>;
+    const order = await h.db.prisma.order.findFirstOrThrow({
+      where: { member: { accounts: { some: { externalId: user } } } },
+      orderBy: { id: "desc" },
+    });
+    const body = h.stripe!.requests.findLast((r) => r.path === "/v1/checkout/sessions")!.body as Record<
+      string,
+      unknown
+    >;
     expect(body.mode).toBe("subscription");
     expect(body.allowed_payment_method_types).toEqual(["card"]);
     const completed = h.stripe!.completeCheckout(order.checkoutRef!);

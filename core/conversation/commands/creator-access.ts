@@ -6,6 +6,7 @@ import { grantAccess, revokeAccess } from "../../access/manage-access.js";
 import { AppError } from "../../app-error.js";
 import { getProduct } from "../../catalog/catalog.js";
 import { findMemberByHandle } from "../../identity/resolve-member.js";
+import { ASSIGNABLE_ROLES, setRole } from "../../identity/set-role.js";
 import { type Command, idArgument, type Session } from "../command.js";
 import { productTitle } from "../format.js";
 import { textReply } from "../reply.js";
@@ -92,5 +93,24 @@ export const gateCommand: Command = {
         failed: report.failed,
       }),
     );
+  },
+};
+
+export const roleCommand: Command = {
+  name: "role",
+  staffOnly: true,
+  async run(session, args) {
+    const { ctx, m, member } = session;
+    const role = args[1]?.toUpperCase();
+    if (!args[0] || !ASSIGNABLE_ROLES.some((r) => r === role))
+      throw new AppError("BAD_ARGUMENTS", { usage: m.usage.role ?? "" });
+    const target = await findMemberByHandle(ctx, args[0]);
+    if (!target) throw new AppError("MEMBER_NOT_FOUND", { id: args[0].slice(0, 40) });
+    await setRole(ctx, {
+      ownerMemberId: member.id,
+      memberId: target.id,
+      role: role as (typeof ASSIGNABLE_ROLES)[number],
+    });
+    return textReply(m.roleSet({ member: target.displayName, role: m.role[role as string] ?? "" }));
   },
 };

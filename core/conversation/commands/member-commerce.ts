@@ -57,7 +57,13 @@ export const buyCommand: Command = {
             kind: "notify.staff",
             notice: {
               key: "staffNewOrder",
-              params: { order: order.id, title: order.product.titleEn, price, member: member.displayName },
+              params: {
+                order: order.id,
+                title: order.product.titleEn,
+                titleZh: order.product.titleZh,
+                price,
+                member: member.displayName,
+              },
             },
           },
           `new-order:${order.id}`,
