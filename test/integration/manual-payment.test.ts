@@ -284,3 +284,33 @@ describe("roles", () => {
     expect(await h.say("zoe", "/refunds")).toBe("Only the creator can do that.");
   });
 });
+
+describe("a crash between paying and letting in", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(() => h.close());
+  beforeEach(() => h.reset());
+
+  it("the payment is kept, the gate change waits in the outbox, and a later run lets the member in once", async () => {
+    await h.say("alice", "/buy 1");
+    const original = h.gateway.grantAccess.bind(h.gateway);
+    h.gateway.grantAccess = async () => {
+      throw new Error("connection reset"); // the bot's process died mid-call, or the platform was unreachable
+    };
+    expect(await h.say(CREATOR, "/confirm 1")).toContain("confirmed");
+    expect((await h.db.prisma.order.findUniqueOrThrow({ where: { id: 1 } })).status).toBe("PAID");
+    const stuck = await h.db.prisma.outboxItem.findFirstOrThrow({ where: { kind: "access.sync", status: "PENDING" } });
+    expect(stuck.lastError).toContain("connection reset");
+    expect(h.gateway.members(LOUNGE).has("alice")).toBe(false);
+
+    h.gateway.grantAccess = original;
+    await h.db.prisma.outboxItem.update({ where: { id: stuck.id }, data: { runAfter: new Date(Date.now() - 1000) } }); // its retry is due
+    await h.jobs.enqueue("outbox.drain", {});
+    await h.jobs.idle();
+    expect(h.gateway.members(LOUNGE).has("alice")).toBe(true);
+    expect(h.gateway.grants).toBe(1);
+    expect((await h.db.prisma.outboxItem.findUniqueOrThrow({ where: { id: stuck.id } })).status).toBe("DONE");
+  });
+});

@@ -49,6 +49,17 @@ describe("Stripe Checkout and webhooks", () => {
     expect(body.client_reference_id).toBe(String(order.id));
   });
 
+  it("when Stripe does not answer, the member is told nothing was charged, and /buy again opens the same order", async () => {
+    h.stripe!.failNext("/v1/checkout/sessions", 3, 500);
+    expect(await h.say("zed", "/buy 1")).toBe(
+      "The payment service is not answering right now. Nothing was charged; please try again in a minute.",
+    );
+    expect(await h.db.prisma.order.findFirstOrThrow()).toMatchObject({ status: "PENDING", checkoutUrl: null });
+    const retry = await buy("zed", 1);
+    expect(retry.id).toBe(1);
+    expect(await h.db.prisma.order.count()).toBe(1);
+  });
+
   it("checkout.session.completed pays the order, opens the course and the channel; a second delivery changes nothing", async () => {
     const order = await buy("alice", 1);
     const event = h.stripe!.completeCheckout(order.checkoutRef!);
