@@ -7,13 +7,17 @@ import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { runConsoleChat } from "./console/console-chat.js";
 import { ConsoleGateway } from "./console/console-gateway.js";
+import { consoleTexts } from "./console/console-texts.js";
 
 const config = loadConfig();
 const interactive = Boolean(process.stdin.isTTY);
 const color = Boolean(process.stdout.isTTY);
 const user = { current: config.CONSOLE_USER };
 const print = (text: string) => process.stdout.write(`${text}\n`);
-const gateway = new ConsoleGateway(print, () => user.current, color);
+const lang = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || "";
+const languageCode = lang.toLowerCase().startsWith("zh") ? "zh" : lang ? "en" : null;
+const texts = consoleTexts[languageCode === "zh" ? "zh" : "en"];
+const gateway = new ConsoleGateway(print, () => user.current, color, texts);
 const useConsole = config.LYCEUM_CHAT !== "none";
 
 const app = await createApp({ config, gateways: useConsole ? [gateway] : [], logLevel: useConsole ? "warn" : "info" });
@@ -33,7 +37,6 @@ await app.jobs.enqueue(ACCESS_SWEEP_JOB, {});
 await app.jobs.idle();
 
 if (useConsole) {
-  const lang = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || "";
   await runConsoleChat({
     ctx: app.ctx,
     gateway,
@@ -45,7 +48,8 @@ if (useConsole) {
       await app.jobs.idle();
     },
     user,
-    languageCode: lang.toLowerCase().startsWith("zh") ? "zh" : lang ? "en" : null,
+    languageCode,
+    texts,
     color,
     interactive,
   });

@@ -17,6 +17,7 @@ import type { CoreContext } from "../../core/context.js";
 import { handleChatRequest } from "../../core/conversation/handle-request.js";
 import { type ChatInput, parseCommand } from "../../core/conversation/request.js";
 import type { ConsoleGateway } from "./console-gateway.js";
+import type { ConsoleTexts } from "./console-texts.js";
 import { type Choice, renderForTerminal } from "./render.js";
 
 export interface ConsoleChatOptions {
@@ -32,18 +33,17 @@ export interface ConsoleChatOptions {
   languageCode: string | null;
   color: boolean;
   interactive: boolean;
+  texts: ConsoleTexts;
 }
 
 export async function runConsoleChat(options: ConsoleChatOptions): Promise<void> {
-  const { ctx, print, user } = options;
+  const { ctx, print, user, texts } = options;
   let choices: Choice[] = [];
   const lines = createInterface({ input: options.input, terminal: false, crlfDelay: Number.POSITIVE_INFINITY });
   const prompt = () => {
     if (options.interactive) process.stdout.write(`${user.current}> `);
   };
-  print(
-    `Lyceum console — you are "${user.current}". Try /courses, /help, or /as creator to act as the creator; /channel shows the paid channel.${options.interactive ? " Ctrl-D quits." : ""}`,
-  );
+  print(texts.banner(user.current, options.interactive));
   prompt();
   for await (const rawLine of lines) {
     const line = rawLine.trim();
@@ -58,7 +58,7 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
       let input: ChatInput;
       const picked = /^\d{1,2}$/.test(line) ? choices[Number(line) - 1] : undefined;
       if (picked && "url" in picked) {
-        print(`Open this link in a browser: ${picked.url}`);
+        print(texts.openLink(picked.url));
         prompt();
         continue;
       }
@@ -95,41 +95,41 @@ function displayName(name: string): string {
 async function consoleCommand(line: string, options: ConsoleChatOptions): Promise<boolean | "quit"> {
   const command = parseCommand(line);
   if (!command) return false;
-  const { print, user, gateway } = options;
+  const { print, user, gateway, texts } = options;
   switch (command.name) {
     case "as": {
       const name = command.args[0]?.toLowerCase();
       if (!name || !/^[\w.-]{1,32}$/.test(name)) {
-        print("Usage: /as <name> — for example /as creator or /as alice");
+        print(texts.asUsage);
       } else {
         user.current = name;
-        print(`You are now "${name}".`);
+        print(texts.nowYou(name));
       }
       return true;
     }
     case "whoami":
-      print(`You are "${user.current}".`);
+      print(texts.youAre(user.current));
       return true;
     case "channel": {
       const gates = await options.ctx.prisma.gate.findMany({ where: { platform: "CONSOLE" }, orderBy: { id: "asc" } });
-      if (gates.length === 0) print("No paid channel yet. As the creator: /gate #lounge <product id>");
+      if (gates.length === 0) print(texts.noChannel);
       for (const gate of gates) {
         const inside = [...(gateway.channels.get(gate.externalId) ?? [])].sort();
-        print(`${gate.title}: ${inside.length ? inside.join(", ") : "(empty)"}`);
+        print(`${gate.title}: ${inside.length ? inside.join(", ") : texts.empty}`);
       }
       return true;
     }
     case "sweep":
       await options.sweep();
-      print("Sweep done: ended access revoked, channels reconciled.");
+      print(texts.swept);
       return true;
     case "block":
       gateway.blocked.add(user.current);
-      print(`"${user.current}" now blocks the bot: personal messages to them fail.`);
+      print(texts.blocked(user.current));
       return true;
     case "unblock":
       gateway.blocked.delete(user.current);
-      print(`"${user.current}" no longer blocks the bot.`);
+      print(texts.unblocked(user.current));
       return true;
     case "quit":
     case "exit":

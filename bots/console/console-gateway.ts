@@ -5,6 +5,7 @@
  */
 import type { Reply } from "../../core/conversation/reply.js";
 import type { AccessResult, AccountRef, ChatGateway, GateRef, SendResult } from "../../core/ports.js";
+import { type ConsoleTexts, consoleTexts } from "./console-texts.js";
 import { renderForTerminal } from "./render.js";
 
 export class ConsoleGateway implements ChatGateway {
@@ -17,13 +18,14 @@ export class ConsoleGateway implements ChatGateway {
     private readonly print: (text: string) => void,
     private readonly currentUser: () => string,
     private readonly color = false,
+    private readonly texts: ConsoleTexts = consoleTexts.en,
   ) {}
 
   async send(account: AccountRef, reply: Reply): Promise<SendResult> {
     if (this.blocked.has(account.externalId)) return { ok: false, reason: "UNREACHABLE" };
     const { text } = renderForTerminal(reply, { color: this.color });
-    const header = account.externalId === this.currentUser() ? "📨" : `📨 to ${account.externalId}:`;
-    this.print(`${header} ${text}`);
+    const header = account.externalId === this.currentUser() ? "📨 " : this.texts.to(account.externalId);
+    this.print(`${header}${text}`);
     return { ok: true };
   }
 
@@ -31,14 +33,14 @@ export class ConsoleGateway implements ChatGateway {
     const members = this.channel(gate.externalId);
     if (!members.has(account.externalId)) {
       members.add(account.externalId);
-      this.print(`[${gate.title}] ${account.externalId} joined the channel`);
+      this.print(this.texts.joined(gate.title, account.externalId));
     }
     return { ok: true };
   }
 
   async revokeAccess(gate: GateRef, account: AccountRef): Promise<AccessResult> {
     if (this.channel(gate.externalId).delete(account.externalId)) {
-      this.print(`[${gate.title}] ${account.externalId} was removed from the channel`);
+      this.print(this.texts.removed(gate.title, account.externalId));
     }
     return { ok: true };
   }

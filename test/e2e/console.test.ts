@@ -175,9 +175,9 @@ describe("console chat, piped like a newcomer would", () => {
 
       const confirmed = t.reply("/confirm 1");
       expect(confirmed).toContain("订单 #1 已确认");
-      expect(confirmed).toContain("📨 to member: ✅ 已收到订单 #1 的付款");
-      expect(confirmed).toContain("[#members-lounge] member joined the channel");
-      expect(confirmed).toContain("📨 to member: 🔓 你已获准进入：#members-lounge");
+      expect(confirmed).toContain("📨 发给 member：✅ 已收到订单 #1 的付款");
+      expect(confirmed).toContain("[#members-lounge] member 加入了频道");
+      expect(confirmed).toContain("📨 发给 member：🔓 你已获准进入：#members-lounge");
 
       const library = t.reply("/mycourses", 1);
       expect(library).toContain("我的内容");
