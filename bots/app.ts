@@ -46,6 +46,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     manualPaymentInstructions: config.MANUAL_PAYMENT_INSTRUCTIONS ?? null,
     ownerAccounts: config.ownerAccounts,
     pendingOrderReuseMinutes: 60 * 24,
+    stripeWithStars: config.STRIPE_WITH_STARS === "true",
   };
   const jobs = new InProcessJobRunner();
   const stripe =

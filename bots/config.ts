@@ -19,6 +19,7 @@ const ConfigSchema = z.object({
   STRIPE_WEBHOOK_SECRET: optional,
   STRIPE_API_BASE: optional,
   STRIPE_PAYMENT_METHODS: optional,
+  STRIPE_WITH_STARS: z.enum(["true", "false"]).default("false"),
   MANUAL_PAYMENT_INSTRUCTIONS: optional,
   GRACE_PERIOD_DAYS: z.coerce.number().int().min(0).max(60).default(3),
   OWNER_ACCOUNTS: z.string().default("console:creator"),

@@ -3,7 +3,7 @@
  * Built once by the entry point (bots/main.ts) or by a test.
  */
 import type { Platform, PrismaClient } from "../prisma/generated/client.js";
-import type { ChatGateway, Clock, JobScheduler, PaymentProvider } from "./ports.js";
+import type { ChatGateway, Clock, JobScheduler, PaymentProvider, StarsPayments } from "./ports.js";
 
 export type Database = PrismaClient;
 /** The client inside `$transaction(async (tx) => …)`. */
@@ -29,6 +29,8 @@ export interface CoreConfig {
   ownerAccounts: string[];
   /** How long a pending order is reused for the same offer (double clicks buy once). */
   pendingOrderReuseMinutes: number;
+  /** Offer Stripe Checkout next to Stars invoices on platforms that sell in Stars (the creator's choice). */
+  stripeWithStars: boolean;
 }
 
 export const defaultCoreConfig: CoreConfig = {
@@ -37,6 +39,7 @@ export const defaultCoreConfig: CoreConfig = {
   manualPaymentInstructions: null,
   ownerAccounts: ["console:creator"],
   pendingOrderReuseMinutes: 60 * 24,
+  stripeWithStars: false,
 };
 
 export interface CoreContext {
@@ -45,7 +48,7 @@ export interface CoreContext {
   config: CoreConfig;
   log: Logger;
   jobs: JobScheduler;
-  /** Stripe (when keys are configured). Manual payment needs no provider. */
-  payments: { stripe?: PaymentProvider };
+  /** Stripe (when keys are configured), Telegram Stars (when the Telegram bot runs). Manual payment needs none. */
+  payments: { stripe?: PaymentProvider; stars?: StarsPayments };
   gateways: Partial<Record<Platform, ChatGateway>>;
 }

@@ -180,6 +180,16 @@ export class WebhookSignatureError extends Error {
   }
 }
 
+/**
+ * Telegram Stars, as core needs it after a payment: refunds and subscription cancellation. Payments themselves arrive
+ * as updates (pre_checkout_query, successful_payment) that the Telegram adapter hands to checkStarsCheckout and
+ * recordStarsPayment.
+ */
+export interface StarsPayments {
+  refundStarPayment(payerExternalId: string, chargeId: string): Promise<void>;
+  setStarSubscriptionCanceled(payerExternalId: string, chargeId: string, canceled: boolean): Promise<void>;
+}
+
 // --- Jobs
 
 export interface JobScheduler {

@@ -4,6 +4,7 @@
  */
 import type { Prisma } from "../../prisma/generated/client.js";
 import type { CoreContext, Transaction } from "../context.js";
+import type { Messages } from "../i18n/en.js";
 
 export const OUTBOX_DRAIN_JOB = "outbox.drain";
 
@@ -21,19 +22,8 @@ export interface Notice {
   params: Record<string, string | number>;
 }
 
-export type NoticeKey =
-  | "paymentReceived"
-  | "paymentFailed"
-  | "accessGranted"
-  | "accessRevoked"
-  | "refundApproved"
-  | "refundDenied"
-  | "refundCompleted"
-  | "renewalFailed"
-  | "staffNewOrder"
-  | "staffRefundRequested"
-  | "staffDispute"
-  | "staffGateProblem";
+/** Any notice in core/i18n (`notices`), so adding a notice is one edit in en.ts and zh.ts. */
+export type NoticeKey = keyof Messages["notices"];
 
 export async function addToOutbox(tx: Transaction, message: OutboxMessage, dedupeKey?: string): Promise<void> {
   const data: Prisma.OutboxItemCreateInput = {

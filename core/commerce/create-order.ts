@@ -14,6 +14,8 @@ export interface CreateOrderOptions {
   memberId: number;
   productId: number;
   couponCode?: string;
+  /** Pay in Telegram Stars (the offer's Stars price) instead of its money price. */
+  inStars?: boolean;
 }
 
 export type OrderWithProduct = Prisma.OrderGetPayload<{ include: { product: true; offer: true } }>;
@@ -29,15 +31,17 @@ export async function createOrder(ctx: CoreContext, options: CreateOrderOptions)
       include: { offers: { where: { active: true }, orderBy: { id: "asc" } } },
     });
     if (!product) throw new AppError("PRODUCT_NOT_FOUND", { id: options.productId });
-    const offer = product.offers.find((o) => o.amount >= 0 && o.currency !== "xtr");
+    const offer = product.offers.find((o) => (options.inStars ? (o.starsAmount ?? 0) > 0 : o.currency !== "xtr"));
     if (!offer) throw new AppError("NOT_PAYABLE", { id: product.id });
+    const currency = options.inStars ? "xtr" : offer.currency;
+    const listAmount = options.inStars ? (offer.starsAmount ?? 0) : offer.amount;
     const owned = await tx.entitlement.findFirst({
       where: { memberId: options.memberId, productId: product.id, ...activeEntitlementWhere(now) },
     });
     if (owned) throw new AppError("ALREADY_OWNED", { id: product.id });
 
     let couponId: number | null = null;
-    let amount = offer.amount;
+    let amount = listAmount;
     if (options.couponCode) {
       const code = options.couponCode.trim().toUpperCase();
       const coupon = await tx.coupon.findUnique({ where: { code } });
@@ -54,7 +58,7 @@ export async function createOrder(ctx: CoreContext, options: CreateOrderOptions)
         (coupon.productId === null || coupon.productId === product.id);
       if (!valid) throw new AppError("COUPON_INVALID", { code });
       couponId = coupon.id;
-      amount = applyCoupon(offer.amount, offer.currency, coupon);
+      amount = applyCoupon(listAmount, currency, coupon);
     }
 
     const reuseAfter = new Date(now.getTime() - ctx.config.pendingOrderReuseMinutes * 60_000);
@@ -76,10 +80,11 @@ export async function createOrder(ctx: CoreContext, options: CreateOrderOptions)
         memberId: options.memberId,
         productId: product.id,
         offerId: offer.id,
-        listAmount: offer.amount,
+        listAmount,
         amount,
-        currency: offer.currency,
+        currency,
         couponId,
+        provider: options.inStars ? "TELEGRAM_STARS" : "MANUAL",
       },
       include: { product: true, offer: true },
     });

@@ -10,7 +10,7 @@ import type { CoreContext } from "../context.js";
 import { requireStaff } from "../identity/roles.js";
 
 export type DecideRefundResult =
-  | { outcome: "refunded"; orderId: number }
+  | { outcome: "refunded"; orderId: number; inStars: boolean }
   | { outcome: "sent-to-provider"; orderId: number }
   | { outcome: "denied"; orderId: number }
   | { outcome: "already-decided"; status: string };
@@ -75,7 +75,35 @@ export async function decideRefund(
     await kickOutbox(ctx);
     return { outcome: "sent-to-provider", orderId: refund.orderId };
   }
-  if (provider && provider !== "MANUAL") throw new AppError("PROVIDER_UNAVAILABLE");
+  if (provider === "TELEGRAM_STARS" && refund.payment) {
+    // Stars come back at once (refundStarPayment answers true), so the refund completes here, access included.
+    const stars = ctx.payments.stars;
+    const payer = await ctx.prisma.platformAccount.findFirst({
+      where: { memberId: refund.order.memberId, platform: "TELEGRAM" },
+    });
+    if (!stars || !payer) throw new AppError("PROVIDER_UNAVAILABLE");
+    try {
+      await stars.refundStarPayment(payer.externalId, refund.payment.providerPaymentId);
+      const subscription = refund.order.subscriptionId
+        ? await ctx.prisma.subscription.findUnique({ where: { id: refund.order.subscriptionId } })
+        : null;
+      if (subscription && subscription.status !== "CANCELED") {
+        await stars.setStarSubscriptionCanceled(payer.externalId, subscription.providerSubscriptionId, true);
+        await ctx.prisma.subscription.update({
+          where: { id: subscription.id },
+          data: { status: "CANCELED", cancelAtPeriodEnd: true },
+        });
+      }
+    } catch (error) {
+      ctx.log.error(
+        { refundId: refund.id, err: error instanceof Error ? error.message : String(error) },
+        "Stars refund failed",
+      );
+      throw new AppError("PROVIDER_UNAVAILABLE");
+    }
+  } else if (provider && provider !== "MANUAL") {
+    throw new AppError("PROVIDER_UNAVAILABLE");
+  }
 
   await ctx.prisma.$transaction(async (tx) => {
     const changed = await tx.refund.updateMany({
@@ -102,5 +130,5 @@ export async function decideRefund(
     );
   });
   await kickOutbox(ctx);
-  return { outcome: "refunded", orderId: refund.orderId };
+  return { outcome: "refunded", orderId: refund.orderId, inStars: provider === "TELEGRAM_STARS" };
 }

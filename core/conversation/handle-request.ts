@@ -6,7 +6,7 @@
  */
 import { isAppError } from "../app-error.js";
 import type { CoreContext } from "../context.js";
-import { messages } from "../i18n/index.js";
+import { type LocaleCode, messages } from "../i18n/index.js";
 import { resolveMember } from "../identity/resolve-member.js";
 import { isStaff } from "../identity/roles.js";
 import type { Command, Session } from "./command.js";
@@ -15,7 +15,7 @@ import { ADD_COURSE_FLOW, addCourseCommand, continueAddCourse } from "./commands
 import { approveCommand, confirmCommand, denyCommand, refundsCommand } from "./commands/creator-orders.js";
 import { courseCommand, coursesCommand, helpCommand, startCommand } from "./commands/member-catalog.js";
 import { buyCommand, myCoursesCommand, ordersCommand, refundCommand } from "./commands/member-commerce.js";
-import { languageCommand, profileCommand } from "./commands/member-profile.js";
+import { languageCommand, linkCommand, profileCommand } from "./commands/member-profile.js";
 import { type Reply, textReply } from "./reply.js";
 import { type ChatRequest, parseCommand } from "./request.js";
 
@@ -38,6 +38,7 @@ export const COMMANDS: readonly Command[] = [
   refundCommand,
   languageCommand,
   profileCommand,
+  linkCommand,
   cancelCommand,
   confirmCommand,
   refundsCommand,
@@ -54,12 +55,19 @@ const byName = new Map(COMMANDS.map((c) => [c.name, c]));
 /** Short forms members type. */
 const ALIASES: Record<string, string> = { catalog: "courses", library: "mycourses", lang: "language", me: "profile" };
 
-/** The commands to advertise on a platform's command menu, split by who may use them. */
-export function commandNames(): { member: string[]; staff: string[] } {
-  return {
-    member: COMMANDS.filter((c) => !c.staffOnly).map((c) => c.name),
-    staff: COMMANDS.filter((c) => c.staffOnly).map((c) => c.name),
-  };
+/**
+ * The commands to advertise on a platform's command menu (Telegram setMyCommands, Discord slash commands), with
+ * descriptions in the locale.
+ *
+ * @example await bot.api.setMyCommands(commandList("zh").filter((c) => !c.staffOnly), { language_code: "zh" })
+ */
+export function commandList(locale: LocaleCode): { name: string; description: string; staffOnly: boolean }[] {
+  const m = messages(locale);
+  return COMMANDS.map((c) => ({
+    name: c.name,
+    description: m.commandDescriptions[c.name] ?? c.name,
+    staffOnly: Boolean(c.staffOnly),
+  }));
 }
 
 export async function handleChatRequest(ctx: CoreContext, request: ChatRequest): Promise<Reply> {

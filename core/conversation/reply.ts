@@ -8,11 +8,27 @@ export type Button =
   | { label: string /** Callback data, at most 64 bytes (Telegram's limit). */; action: string }
   | { label: string; url: string };
 
+/**
+ * A Telegram Stars invoice (currency XTR): how a platform that sells inside the chat asks for payment. `payload`
+ * names the order; the payment comes back through checkStarsCheckout and recordStarsPayment.
+ */
+export interface StarsInvoice {
+  orderId: number;
+  title: string;
+  description: string;
+  /** In Stars. */
+  amount: number;
+  payload: string;
+  /** 2592000 (30 days) for a Stars subscription, null for a one-time payment. */
+  subscriptionPeriodSeconds: number | null;
+}
+
 export interface ReplyMessage {
   text: string;
   /** Rows of buttons. */
   buttons?: Button[][];
   image?: { url: string; alt: string };
+  invoice?: StarsInvoice;
 }
 
 export interface Reply {

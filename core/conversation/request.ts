@@ -15,6 +15,13 @@ export interface ChatRequest {
   user: PlatformUser;
   chat: { id: string; kind: "private" | "group" };
   input: ChatInput;
+  /** What the platform can do beyond text and buttons. */
+  capabilities?: {
+    /** Sell inside the chat with Telegram Stars invoices (Telegram requires it for digital goods). */
+    starsInvoices?: boolean;
+  };
+  /** Prefix of a deep link into the bot, e.g. `https://t.me/MyBot?start=`; used for invite links. */
+  botLink?: string;
 }
 
 /** Splits `/buy@MyBot 3 CODE` into a command input; null when the text is not a command. */

@@ -15,13 +15,37 @@ export const en = {
     `Welcome back, ${p.name}. /courses for the catalog, /mycourses for your library, /help for everything.`,
   referralRecorded: "You joined through a friend's invitation: thank you both!",
   helpMember:
-    "**Commands**\n/courses [tag or words] — browse or search the catalog\n/course <id> — details of one course\n/buy <id> [coupon] — buy it\n/mycourses — your library and paid channels\n/orders — your orders\n/refund <order> [reason] — ask for a refund\n/language [en|zh] — 中文 / English\n/profile — your profile and invite code",
+    "**Commands**\n/courses [tag or words] — browse or search the catalog\n/course <id> — details of one course\n/buy <id> [coupon] — buy it\n/mycourses — your library and paid channels\n/orders — your orders\n/refund <order> [reason] — ask for a refund\n/language [en|zh] — 中文 / English\n/profile — your profile and invite code\n/link [code] — link your Telegram and Discord accounts",
   helpStaff:
     "**Creator commands**\n/confirm [order] — confirm a manual payment (no order: list those waiting)\n/refunds — refund requests, to approve or deny\n/grant <member> <product> [days] — give access\n/revoke <member> <product> — take access away\n/addcourse — add a course (guided), or /addcourse <price> <currency> [monthly] | <English title> | <中文标题>\n/gate <channel> <product ids…> — bind a paid channel to products; /gate alone lists them\n/role <member> creator|moderator|member — appoint a creator or moderator (owner only)\n/cancel — stop a guided step",
   unknownCommand: (p: P) => `I don't know /${p.name}. Send /help to see what I can do.`,
   notACommand: "Send a command, for example /courses. /help lists them all.",
   cancelled: "Stopped. Nothing was saved.",
   nothingToCancel: "There is nothing to stop.",
+  /** Short descriptions for platform command menus (Telegram setMyCommands, Discord slash commands). */
+  commandDescriptions: {
+    start: "Welcome and what you can do",
+    help: "Every command",
+    courses: "Browse or search the catalog",
+    course: "Details of one course",
+    buy: "Buy a course",
+    mycourses: "Your library and paid channels",
+    orders: "Your orders",
+    refund: "Ask for a refund",
+    language: "English / 中文",
+    profile: "Your profile and invite code",
+    link: "Link your Telegram and Discord accounts",
+    cancel: "Stop a guided step",
+    confirm: "Confirm a manual payment",
+    refunds: "Refund requests",
+    approve: "Approve a refund",
+    deny: "Deny a refund",
+    grant: "Give a member access",
+    revoke: "Take access away",
+    addcourse: "Add a course",
+    gate: "Bind a paid channel to products",
+    role: "Appoint a creator or moderator",
+  } as Record<string, string>,
   // --- Catalog
   kind: { COURSE: "Course", ARTICLE: "Article", LIVE_SESSION: "Live session", BUNDLE: "Bundle" } as Record<
     string,
@@ -49,6 +73,8 @@ export const en = {
   // --- Buying
   orderCreated: (p: P) => `**Order #${p.order}** — ${p.title}\nTo pay: ${p.price}`,
   orderCouponApplied: (p: P) => `Coupon ${p.code}: ${p.list} → ${p.price}`,
+  payByStars: "Pay with Telegram Stars: tap the invoice below.",
+  buttonPayByCard: "Pay by card instead",
   payByStripe: "Pay securely by card, Alipay or WeChat Pay with the button below.",
   buttonPayStripe: "Pay now",
   payManually: (p: P) =>
@@ -84,10 +110,15 @@ export const en = {
   buttonDeny: (p: P) => `Deny #${p.refund}`,
   refundDoneManual: (p: P) =>
     `Refund for order #${p.order} recorded; access closed. Return the money to the member by hand.`,
+  refundDoneStars: (p: P) => `Order #${p.order} refunded in Stars; access closed.`,
   refundSentToProvider: (p: P) => `Refund for order #${p.order} sent to Stripe; access closes when Stripe confirms.`,
   refundDeniedStaff: (p: P) => `Refund for order #${p.order} denied; the member has been told.`,
   refundAlreadyDecided: (p: P) => `That request was already decided (${p.status}).`,
   // --- Profile and language
+  linkCode: (p: P) =>
+    `Your link code: \`${p.code}\` (valid ${p.minutes} minutes, once). On your other platform, send /link ${p.code} — both accounts will then share one library.`,
+  linked: "Linked! Your accounts now share one library, orders and channels.",
+  alreadyLinked: "These accounts are already linked.",
   languageChosen: "Language: English. 切换到中文：/language zh",
   chooseLanguage: "Choose your language / 选择语言",
   profile: (p: P) =>
@@ -110,6 +141,9 @@ export const en = {
   gatesEmpty: "No paid channels yet. /gate <channel> <product ids…> binds one.",
   gateLineStaff: (p: P) => `${p.platform} ${p.gate} — ${p.products} — ${p.members} member(s) inside`,
   roleSet: (p: P) => `${p.member} is now a ${p.role}.`,
+  joinApproved: (p: P) => `Welcome to **${p.gate}**! Your request was approved.`,
+  joinDeclined: (p: P) =>
+    `Your request to join **${p.gate}** was declined: it is open to members who bought one of these. Buy one and ask again.`,
   // --- Creator: add course
   addCourseAskTitleEn: "New course. What is its **English title**? (/cancel to stop)",
   addCourseAskTitleZh: "Its **Chinese title**? Send - to reuse the English one.",
@@ -135,6 +169,10 @@ export const en = {
     PROVIDER_UNAVAILABLE: (_p: P) =>
       "The payment service is not answering right now. Nothing was charged; please try again in a minute.",
     INVALID_ACTION: (_p: P) => "That button is no longer valid. Send the command again.",
+    LINK_CODE_INVALID: (_p: P) =>
+      "That link code is not valid (wrong, used or older than 10 minutes). Send /link on your other account for a new one.",
+    LINK_CODE_SAME_PLATFORM: (_p: P) =>
+      "Redeem the code on your other platform (Telegram ↔ Discord), not where you made it.",
     INTERNAL: (_p: P) => "Something went wrong on our side. Nothing was lost; please try again.",
   } satisfies Record<ErrorCode, (p: P) => string>,
   usage: {
@@ -167,7 +205,150 @@ export const en = {
       `🛒 New order #${p.order}: ${p.title}, ${p.price}, by ${p.member}. When paid: /confirm ${p.order}`,
     staffRefundRequested: (p: P) => `↩️ Refund request #${p.refund} for order #${p.order}. /refunds to decide.`,
     staffDispute: (p: P) => `⚠️ A payment for order #${p.order} is disputed; its access was closed.`,
+    staffPaymentMismatch: (p: P) =>
+      `⚠️ A Stars payment (${p.charge}) for order #${p.order} did not match the order; it is recorded, no access was given. Refund or /grant by hand.`,
     staffGateProblem: (p: P) => `⚠️ I could not change who is in ${p.gate}: ${p.detail}`,
+  },
+  // --- Messaging: broadcasts, reminders, member settings
+  messaging: {
+    broadcastUsage:
+      "/broadcast <text> — write an announcement (a draft; nothing is sent yet)\n/broadcast urgent <text> — one that ignores quiet hours\n/broadcast <id> to everyone | product <id> | ending <days> | language en|zh | platform telegram|discord|console\n/broadcast <id> send | pause | resume | cancel | status",
+    broadcastListTitle: "**Recent broadcasts**",
+    broadcastListEmpty: "No broadcasts yet.",
+    broadcastListLine: (p: P) => `#${p.id} ${p.status} — ${p.sent}/${p.total} sent — “${p.text}”`,
+    broadcastDraft: (p: P) =>
+      `**Broadcast #${p.id}** — draft${p.urgent ? " (urgent: ignores quiet hours)" : ""}\n\n${p.text}\n\n**To:** ${p.segment} — ${p.recipients} recipient(s), ${p.members} member(s)`,
+    broadcastHint: (p: P) =>
+      `Change who gets it: /broadcast ${p.id} to everyone | product <id> | ending <days> | language en|zh | platform telegram|discord\nSend it: /broadcast ${p.id} send`,
+    segmentEveryone: "everyone",
+    segmentProduct: (p: P) => `owners of #${p.id} ${p.title}`,
+    segmentEnding: (p: P) => `members whose access ends within ${p.days} day(s)`,
+    segmentLanguage: (p: P) => `members reading ${p.language}`,
+    segmentPlatform: (p: P) => `members on ${p.platform}`,
+    buttonSend: (p: P) => `Send to ${p.count}`,
+    buttonDiscard: "Discard",
+    buttonEveryone: "Everyone",
+    buttonEnglish: "English readers",
+    buttonChinese: "Chinese readers",
+    buttonPause: "Pause",
+    buttonResume: "Resume",
+    buttonStatus: "Progress",
+    broadcastEmpty: "Write the announcement after the command: /broadcast <text>",
+    broadcastTooLong: (p: P) => `That is too long: at most ${p.max} characters.`,
+    broadcastBadSegment: "I don't know that audience.",
+    broadcastNotFound: (p: P) => `There is no broadcast #${p.id}.`,
+    broadcastNoRecipients: (p: P) => `Broadcast #${p.id} would reach nobody; choose another audience.`,
+    broadcastQueued: (p: P) =>
+      `Broadcast #${p.id} is on its way to ${p.count} recipient(s), as fast as each platform allows. /broadcast ${p.id} status for progress; you get the tally when it is done.`,
+    broadcastWrongState: (p: P) => `Broadcast #${p.id} is ${p.status}; that can't be done now.`,
+    broadcastPaused: (p: P) => `Broadcast #${p.id} paused. /broadcast ${p.id} resume to carry on.`,
+    broadcastResumed: (p: P) => `Broadcast #${p.id} resumed.`,
+    broadcastCanceled: (p: P) => `Broadcast #${p.id} canceled; ${p.count} message(s) will not be sent.`,
+    broadcastDiscarded: (p: P) => `Draft #${p.id} discarded.`,
+    broadcastStatus: (p: P) =>
+      `**Broadcast #${p.id}** — ${p.status}\nSent ${p.sent} of ${p.total}; waiting ${p.pending}; failed ${p.failed}; unreachable ${p.unreachable}; canceled ${p.canceled}.`,
+    broadcastDone: (p: P) =>
+      `📣 Broadcast #${p.id} ${p.status}: sent ${p.sent} of ${p.total}, failed ${p.failed}, unreachable ${p.unreachable}${p.canceled ? `, canceled ${p.canceled}` : ""}.`,
+    status: {
+      DRAFT: "a draft",
+      QUEUED: "queued",
+      SENDING: "sending",
+      PAUSED: "paused",
+      DONE: "done",
+      CANCELED: "canceled",
+    } as Record<string, string>,
+    broadcastFooter: "— /optout stops announcements",
+    reminderEnds: (p: P) => `⏰ Your access to **${p.title}** ends on ${p.date}. Renew with one tap to keep it.`,
+    reminderRenews: (p: P) =>
+      `⏰ Your subscription to **${p.title}** renews on ${p.date}. Nothing to do if you want to keep it.`,
+    winBack: (p: P) =>
+      `We miss you! Your access to **${p.title}** has ended. It is one tap away whenever you want it back.`,
+    buttonRenew: "Renew",
+    buttonComeBack: "Get it back",
+    // Member settings
+    settings: (p: P) =>
+      `**Messages**\nAnnouncements: ${p.announcements}\nRecommendations and offers: ${p.recommendations}\nQuiet hours: ${p.quiet}\nTime zone: ${p.timeZone}\n\n/optout announcements | recommendations | all — /optin … to undo\n/quiet 22 7 — no non-urgent messages from 22:00 to 7:00 (/quiet off)\n/timezone Asia/Shanghai — your time zone`,
+    on: "on",
+    off: "off",
+    quietNone: "none",
+    quietRange: (p: P) => `${p.start}:00–${p.end}:00`,
+    what: {
+      announcements: "announcements",
+      recommendations: "recommendations and offers",
+      all: "all announcements and offers",
+    } as Record<string, string>,
+    optedOut: (p: P) => `Done: you will no longer get ${p.what}. /optin ${p.arg} to get them again.`,
+    optedIn: (p: P) => `Done: you will get ${p.what} again.`,
+    quietSet: (p: P) =>
+      `Quiet hours ${p.start}:00–${p.end}:00 (${p.timeZone}): non-urgent messages wait until they end.`,
+    quietOff: "Quiet hours off.",
+    timeZoneSet: (p: P) => `Time zone: ${p.timeZone}.`,
+    usageOptout: "/optout announcements | recommendations | all",
+    usageOptin: "/optin announcements | recommendations | all",
+    usageQuiet: "/quiet <start hour 0-23> <end hour 0-23> [time zone] — or /quiet off",
+    usageTimezone: "/timezone <zone, like Europe/Berlin or Asia/Shanghai>",
+  },
+  /** Telegram: group Q&A, payments that need the creator, chats the bot can no longer manage. */
+  telegram: {
+    questionRecorded: (p: P) =>
+      `❓ Question #${p.id} recorded. Reply to it to answer; the asker (or the creator) replies /accept to the best answer.`,
+    askUsage: "Ask in a group: /ask <your question>. Replies to it are answers; in a forum, every topic is a question.",
+    accepted: (p: P) => `✅ Answer accepted for question #${p.id}. Thank you!`,
+    acceptUsage: "Reply to an answer with /accept to mark it as the accepted one.",
+    acceptForbidden: "Only the person who asked, or the creator, can accept an answer.",
+    notAnAnswer: "That message is not an answer in a question thread.",
+    privateOnly: (p: P) => `Let's talk in private: ${p.link}`,
+    paymentNeedsReview:
+      "Your Stars arrived, but they did not match an open order. Nothing is lost: the creator has been told and will sort it out.",
+    gateRemoved: "the bot was removed from the chat / 机器人已被移出该群组",
+    gateDemoted:
+      "the bot is no longer an administrator: make it one with “Invite users via link” and “Ban users” / 机器人已不是管理员：请重新设为管理员，并开启“通过链接邀请用户”和“封禁用户”权限",
+    gateMissingRights: (p: P) => `the bot lacks the right(s) ${p.rights} / 机器人缺少权限：${p.rights}`,
+  },
+  /** Discord: slash command options, modals, forum Q&A, roles the bot cannot manage (details are bilingual). */
+  discord: {
+    optionArgs: "What comes after the command",
+    optionId: "Product id (see /courses)",
+    optionCoupon: "Coupon code",
+    optionOrder: "Order number",
+    optionReason: "Reason",
+    optionRequest: "Refund request number",
+    optionCode: "The code /link gave you on the other platform",
+    optionQuery: "A tag or words",
+    optionLanguage: "Language",
+    optionMember: "Member: #id or @username",
+    optionProduct: "Product id",
+    optionDays: "Days (empty: for good)",
+    optionRole: "The paid role",
+    optionProducts: "Product ids, separated by spaces",
+    optionStart: "A course_<id> or ref_<code> start argument",
+    couponButton: "🏷 Coupon",
+    couponTitle: "Buy with a coupon",
+    couponLabel: "Coupon code",
+    refundTitle: "Ask for a refund",
+    refundReasonLabel: "Why? (optional)",
+    addCourseTitle: "Add a course",
+    priceLabel: "Price, e.g. 49 or 49.90",
+    currencyLabel: "Currency: usd, eur, cny…",
+    recurringLabel: "Monthly subscription? yes / no",
+    titleEnLabel: "English title",
+    titleZhLabel: "Chinese title",
+    acceptCommand: "Accept answer",
+    dmClosed: "I could not send you a direct message (your DMs are closed), so here it is:",
+    guildOnly: "Use this command in the server, not in a direct message.",
+    questionRecorded: (p: P) =>
+      `❓ Question #${p.id} recorded. Reply in this post to answer; the asker or the creator marks the best reply: right-click it → Apps → Accept answer.`,
+    accepted: (p: P) => `✅ Answer accepted for question #${p.id}; the post is marked solved.`,
+    acceptForbidden: "Only the person who asked, or the creator, can accept an answer.",
+    notAnAnswer: "That message is not an answer in a Q&A post.",
+    roleAboveMe: (p: P) =>
+      `role @${p.role} is above my highest role @${p.mine}: drag my role above it in Server Settings → Roles / 角色 @${p.role} 高于我的最高角色 @${p.mine}：请在“服务器设置 → 身份组”中把我的角色拖到它上面`,
+    missingManageRoles: (p: P) =>
+      `I lack the Manage Roles permission: give it to my role @${p.mine} in Server Settings → Roles / 我缺少“管理身份组”权限：请在“服务器设置 → 身份组”中为我的角色 @${p.mine} 开启`,
+    roleManaged: (p: P) =>
+      `role @${p.role} is managed by an integration and cannot be given by hand: bind another role / 角色 @${p.role} 由集成管理，无法手动授予：请绑定其他角色`,
+    roleMissing: (p: P) =>
+      `role ${p.role} no longer exists in the server: bind an existing role with /gate / 服务器中已没有角色 ${p.role}：请用 /gate 绑定一个现有角色`,
   },
   dateFormat: "en-US",
 };

@@ -94,7 +94,11 @@ function decideCommand(name: "approve" | "deny"): Command {
       const result = await decideRefund(ctx, { refundId, staffMemberId: member.id, approve: name === "approve" });
       switch (result.outcome) {
         case "refunded":
-          return textReply(m.refundDoneManual({ order: result.orderId }));
+          return textReply(
+            result.inStars
+              ? m.refundDoneStars({ order: result.orderId })
+              : m.refundDoneManual({ order: result.orderId }),
+          );
         case "sent-to-provider":
           return textReply(m.refundSentToProvider({ order: result.orderId }));
         case "denied":

@@ -4,27 +4,34 @@
 import { activeEntitlementWhere } from "../../access/entitlement-window.js";
 import { addToOutbox, kickOutbox } from "../../access/outbox.js";
 import { AppError } from "../../app-error.js";
-import { createOrder } from "../../commerce/create-order.js";
+import { createOrder, type OrderWithProduct } from "../../commerce/create-order.js";
 import { formatMoney } from "../../commerce/pricing.js";
 import { requestRefund } from "../../commerce/request-refund.js";
+import { STARS_SUBSCRIPTION_PERIOD_SECONDS, starsPayload } from "../../commerce/stars-payload.js";
 import { startCheckout } from "../../commerce/start-checkout.js";
 import { formatDate } from "../../i18n/index.js";
-import { type Command, idArgument } from "../command.js";
-import { productTitle } from "../format.js";
-import { type Button, textReply } from "../reply.js";
+import { type Command, idArgument, type Session } from "../command.js";
+import { productSummary, productTitle } from "../format.js";
+import { type Button, type Reply, reply, textReply } from "../reply.js";
 
 export const buyCommand: Command = {
   name: "buy",
   async run(session, args) {
     const { ctx, m, locale, member } = session;
     const productId = idArgument(args[0], m, "buy");
-    const coupon = args[1];
+    // `/buy 3 card` asks for Stripe on a Stars platform (when the creator allows it); any other word is a coupon.
+    const byCard = args.slice(1).some((a) => a.toLowerCase() === "card");
+    const coupon = args.slice(1).find((a) => a.toLowerCase() !== "card");
     if (coupon !== undefined && !/^[A-Za-z0-9_-]{2,32}$/.test(coupon))
       throw new AppError("COUPON_INVALID", { code: coupon.slice(0, 32) });
-    const order = await createOrder(ctx, { memberId: member.id, productId, couponCode: coupon });
+    const starsPlatform = Boolean(session.request.capabilities?.starsInvoices);
+    const stripeAllowed = Boolean(ctx.payments.stripe) && (!starsPlatform || ctx.config.stripeWithStars);
+    const inStars = starsPlatform && !(byCard && stripeAllowed) && (await hasStarsPrice(session, productId));
+    const order = await createOrder(ctx, { memberId: member.id, productId, couponCode: coupon, inStars });
     const title = productTitle(locale, order.product);
     if (order.status === "PAID")
       return textReply(m.orderFree({ title }), [[{ label: m.buttonOpen, action: "mycourses" }]]);
+    if (inStars) return starsInvoiceReply(session, order, coupon, stripeAllowed);
 
     const price = formatMoney(order.amount, order.currency, locale);
     const lines = [m.orderCreated({ order: order.id, title, price })];
@@ -37,7 +44,7 @@ export const buyCommand: Command = {
         }),
       );
     const buttons: Button[][] = [];
-    const url = await startCheckout(ctx, { orderId: order.id, locale });
+    const url = stripeAllowed ? await startCheckout(ctx, { orderId: order.id, locale }) : null;
     if (url) {
       lines.push("", m.payByStripe);
       buttons.push([{ label: m.buttonPayStripe, url }]);
@@ -74,6 +81,48 @@ export const buyCommand: Command = {
     return textReply(lines.join("\n"), buttons.length ? buttons : undefined);
   },
 };
+
+async function hasStarsPrice(session: Session, productId: number): Promise<boolean> {
+  const offer = await session.ctx.prisma.offer.findFirst({
+    where: { productId, active: true, starsAmount: { gt: 0 } },
+  });
+  return offer !== null;
+}
+
+/** Telegram: digital goods sold inside the bot are paid in Stars, with an invoice the member pays in one tap. */
+function starsInvoiceReply(
+  session: Session,
+  order: OrderWithProduct,
+  coupon: string | undefined,
+  stripeAllowed: boolean,
+): Reply {
+  const { m, locale } = session;
+  const title = productTitle(locale, order.product);
+  const price = formatMoney(order.amount, order.currency, locale);
+  const lines = [m.orderCreated({ order: order.id, title, price })];
+  if (order.couponId && coupon)
+    lines.push(
+      m.orderCouponApplied({
+        code: coupon.toUpperCase(),
+        list: formatMoney(order.listAmount, order.currency, locale),
+        price,
+      }),
+    );
+  lines.push("", m.payByStars);
+  const monthly = order.offer.kind === "RECURRING" && order.offer.interval !== "YEAR";
+  return reply({
+    text: lines.join("\n"),
+    buttons: stripeAllowed ? [[{ label: m.buttonPayByCard, action: `buy ${order.productId} card` }]] : undefined,
+    invoice: {
+      orderId: order.id,
+      title: title.slice(0, 32),
+      description: (productSummary(locale, order.product) || title).slice(0, 255),
+      amount: order.amount,
+      payload: starsPayload(order.id),
+      subscriptionPeriodSeconds: monthly ? STARS_SUBSCRIPTION_PERIOD_SECONDS : null,
+    },
+  });
+}
 
 export const myCoursesCommand: Command = {
   name: "mycourses",

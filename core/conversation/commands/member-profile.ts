@@ -3,6 +3,7 @@
  */
 import { AppError } from "../../app-error.js";
 import { formatDate, messages } from "../../i18n/index.js";
+import { createLinkCode, LINK_CODE_MINUTES, redeemLinkCode } from "../../identity/link-accounts.js";
 import type { Command } from "../command.js";
 import { textReply } from "../reply.js";
 
@@ -33,7 +34,8 @@ export const languageCommand: Command = {
 
 export const profileCommand: Command = {
   name: "profile",
-  async run({ m, member, locale }) {
+  async run(session) {
+    const { m, member, locale } = session;
     return textReply(
       m.profile({
         name: member.displayName,
@@ -42,8 +44,20 @@ export const profileCommand: Command = {
         language: m.languageName,
         since: formatDate(locale, member.createdAt),
         code: member.referralCode,
-        link: "",
+        link: session.request.botLink ? `${session.request.botLink}ref_${member.referralCode}` : "",
       }),
     );
+  },
+};
+
+export const linkCommand: Command = {
+  name: "link",
+  async run({ ctx, m, member, account }, args) {
+    if (!args[0]) {
+      const { code } = await createLinkCode(ctx, { memberId: member.id, platform: account.platform });
+      return textReply(m.linkCode({ code, minutes: LINK_CODE_MINUTES }));
+    }
+    const result = await redeemLinkCode(ctx, { memberId: member.id, platform: account.platform, code: args[0] });
+    return textReply(result.outcome === "linked" ? m.linked : m.alreadyLinked);
   },
 };

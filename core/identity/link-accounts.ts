@@ -1,0 +1,123 @@
+/**
+ * Linking accounts across platforms: `/link` on one platform gives a one-time code (10 minutes, single use);
+ * `/link <code>` on another platform makes both accounts one member, with everything each had (orders, entitlements,
+ * questions…). Access then follows on both platforms.
+ */
+import { randomInt } from "node:crypto";
+import type { Platform, Role } from "../../prisma/generated/enums.js";
+import { addToOutbox, kickOutbox } from "../access/outbox.js";
+import { AppError } from "../app-error.js";
+import type { CoreContext, Transaction } from "../context.js";
+
+export const LINK_CODE_MINUTES = 10;
+const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I: codes are typed by hand
+
+export async function createLinkCode(
+  ctx: CoreContext,
+  options: { memberId: number; platform: Platform },
+): Promise<{ code: string; expiresAt: Date }> {
+  const now = ctx.clock.now();
+  const code = Array.from({ length: 8 }, () => ALPHABET[randomInt(ALPHABET.length)]).join("");
+  const expiresAt = new Date(now.getTime() + LINK_CODE_MINUTES * 60_000);
+  await ctx.prisma.$transaction([
+    // Only the newest code works.
+    ctx.prisma.linkCode.updateMany({ where: { memberId: options.memberId, usedAt: null }, data: { expiresAt: now } }),
+    ctx.prisma.linkCode.create({ data: { code, memberId: options.memberId, platform: options.platform, expiresAt } }),
+  ]);
+  return { code, expiresAt };
+}
+
+export type RedeemResult = { outcome: "linked"; memberId: number } | { outcome: "already-linked"; memberId: number };
+
+const ROLE_RANK: Record<Role, number> = { OWNER: 3, CREATOR: 2, MODERATOR: 1, MEMBER: 0 };
+
+export async function redeemLinkCode(
+  ctx: CoreContext,
+  options: { memberId: number; platform: Platform; code: string },
+): Promise<RedeemResult> {
+  const now = ctx.clock.now();
+  const code = options.code.trim().toUpperCase();
+  const result = await ctx.prisma.$transaction(async (tx): Promise<RedeemResult> => {
+    const row = /^[A-Z0-9]{8}$/.test(code) ? await tx.linkCode.findUnique({ where: { code } }) : null;
+    if (!row || row.usedAt || row.expiresAt <= now) throw new AppError("LINK_CODE_INVALID");
+    if (row.memberId === options.memberId) return { outcome: "already-linked", memberId: row.memberId };
+    if (row.platform === options.platform) throw new AppError("LINK_CODE_SAME_PLATFORM");
+    const used = await tx.linkCode.updateMany({ where: { code, usedAt: null }, data: { usedAt: now } });
+    if (used.count === 0) throw new AppError("LINK_CODE_INVALID");
+    await mergeMembers(tx, { into: row.memberId, from: options.memberId });
+    await addToOutbox(tx, { kind: "access.sync", memberId: row.memberId });
+    return { outcome: "linked", memberId: row.memberId };
+  });
+  await kickOutbox(ctx);
+  return result;
+}
+
+/** Moves everything of member `from` to member `into`, then deletes `from`. Rows unique per member keep one copy. */
+async function mergeMembers(tx: Transaction, ids: { into: number; from: number }): Promise<void> {
+  const { into, from } = ids;
+  const [target, source] = await Promise.all([
+    tx.member.findUniqueOrThrow({ where: { id: into } }),
+    tx.member.findUniqueOrThrow({ where: { id: from } }),
+  ]);
+  const moveTo = { memberId: into };
+  await tx.platformAccount.updateMany({ where: { memberId: from }, data: moveTo });
+  await tx.order.updateMany({ where: { memberId: from }, data: moveTo });
+  await tx.subscription.updateMany({ where: { memberId: from }, data: moveTo });
+  await tx.entitlement.updateMany({ where: { memberId: from }, data: moveTo });
+  await tx.entitlement.updateMany({ where: { grantedById: from }, data: { grantedById: into } });
+  await tx.refund.updateMany({ where: { requestedById: from }, data: { requestedById: into } });
+  await tx.refund.updateMany({ where: { decidedById: from }, data: { decidedById: into } });
+  await tx.payment.updateMany({ where: { confirmedById: from }, data: { confirmedById: into } });
+  await tx.question.updateMany({ where: { memberId: from }, data: moveTo });
+  await tx.answer.updateMany({ where: { authorId: from }, data: { authorId: into } });
+  await tx.activityEvent.updateMany({ where: { memberId: from }, data: moveTo });
+  await tx.churnScore.updateMany({ where: { memberId: from }, data: moveTo });
+  await tx.recommendation.updateMany({ where: { memberId: from }, data: moveTo });
+  await tx.delivery.updateMany({ where: { memberId: from }, data: moveTo });
+  await tx.broadcast.updateMany({ where: { createdById: from }, data: { createdById: into } });
+  await tx.product.updateMany({ where: { creatorId: from }, data: { creatorId: into } });
+  await tx.linkCode.updateMany({ where: { memberId: from }, data: moveTo });
+  await tx.member.updateMany({ where: { referredById: from, id: { not: into } }, data: { referredById: into } });
+  // Unique per member: keep the target's copy.
+  const reviewed = (await tx.review.findMany({ where: { memberId: into }, select: { productId: true } })).map(
+    (r) => r.productId,
+  );
+  await tx.review.deleteMany({ where: { memberId: from, productId: { in: reviewed } } });
+  await tx.review.updateMany({ where: { memberId: from }, data: moveTo });
+  const coupons = (await tx.couponRedemption.findMany({ where: { memberId: into }, select: { couponId: true } })).map(
+    (c) => c.couponId,
+  );
+  await tx.couponRedemption.deleteMany({ where: { memberId: from, couponId: { in: coupons } } });
+  await tx.couponRedemption.updateMany({ where: { memberId: from }, data: moveTo });
+  const experiments = (
+    await tx.experimentAssignment.findMany({ where: { memberId: into }, select: { experimentId: true } })
+  ).map((e) => e.experimentId);
+  await tx.experimentAssignment.deleteMany({ where: { memberId: from, experimentId: { in: experiments } } });
+  await tx.experimentAssignment.updateMany({ where: { memberId: from }, data: moveTo });
+  const [targetWallet, sourceWallet] = await Promise.all([
+    tx.wallet.findUnique({ where: { memberId: into } }),
+    tx.wallet.findUnique({ where: { memberId: from } }),
+  ]);
+  if (sourceWallet && targetWallet) {
+    await tx.walletTransaction.updateMany({
+      where: { walletId: sourceWallet.id },
+      data: { walletId: targetWallet.id },
+    });
+    await tx.wallet.update({ where: { id: targetWallet.id }, data: { balance: { increment: sourceWallet.balance } } });
+    await tx.wallet.delete({ where: { id: sourceWallet.id } });
+  } else if (sourceWallet) {
+    await tx.wallet.update({ where: { id: sourceWallet.id }, data: moveTo });
+  }
+  const role = ROLE_RANK[source.role] > ROLE_RANK[target.role] ? source.role : target.role;
+  await tx.member.update({
+    where: { id: into },
+    data: {
+      role,
+      referredById: target.referredById ?? (source.referredById === into ? null : source.referredById),
+      reputation: { increment: source.reputation },
+      announcementsOptOut: target.announcementsOptOut || source.announcementsOptOut,
+      marketingOptOut: target.marketingOptOut || source.marketingOptOut,
+    },
+  });
+  await tx.member.delete({ where: { id: from } });
+}
