@@ -76,6 +76,20 @@ async function findOrder(tx: Transaction, orderId: number | null, checkoutRef?: 
   return null;
 }
 
+/** The payment a refund or dispute names, and its order (by the payment, or by our metadata when it is unknown). */
+async function findPaymentAndOrder(
+  tx: Transaction,
+  kind: PaymentProviderKind,
+  paymentRef: string,
+  orderId: number | null,
+) {
+  const payment = await tx.payment.findUnique({
+    where: { provider_providerPaymentId: { provider: kind, providerPaymentId: paymentRef } },
+  });
+  const order = payment ? await tx.order.findUnique({ where: { id: payment.orderId } }) : await findOrder(tx, orderId);
+  return { payment, order };
+}
+
 async function upsertSubscription(
   tx: Transaction,
   kind: PaymentProviderKind,
@@ -275,12 +289,7 @@ async function applyEvent(
       return "applied";
     }
     case "charge.refunded": {
-      const payment = await tx.payment.findUnique({
-        where: { provider_providerPaymentId: { provider: kind, providerPaymentId: event.paymentRef } },
-      });
-      const order = payment
-        ? await tx.order.findUnique({ where: { id: payment.orderId } })
-        : await findOrder(tx, event.orderId);
+      const { payment, order } = await findPaymentAndOrder(tx, kind, event.paymentRef, event.orderId);
       if (!order) return "unknown-order";
       const full = !payment || event.amountRefunded >= payment.amount;
       if (payment) {
@@ -326,12 +335,7 @@ async function applyEvent(
       return "applied";
     }
     case "dispute.created": {
-      const payment = await tx.payment.findUnique({
-        where: { provider_providerPaymentId: { provider: kind, providerPaymentId: event.paymentRef } },
-      });
-      const order = payment
-        ? await tx.order.findUnique({ where: { id: payment.orderId } })
-        : await findOrder(tx, event.orderId);
+      const { payment, order } = await findPaymentAndOrder(tx, kind, event.paymentRef, event.orderId);
       if (!order) return "unknown-order";
       if (payment) await tx.payment.update({ where: { id: payment.id }, data: { status: "DISPUTED" } });
       await tx.order.update({ where: { id: order.id }, data: { status: "DISPUTED" } });

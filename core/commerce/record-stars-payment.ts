@@ -5,7 +5,7 @@
  */
 import { Prisma } from "../../prisma/generated/client.js";
 import { addToOutbox, kickOutbox } from "../access/outbox.js";
-import type { CoreContext } from "../context.js";
+import type { CoreContext, Transaction } from "../context.js";
 import type { PlatformUser } from "../identity/resolve-member.js";
 import { markOrderPaid } from "./mark-order-paid.js";
 import { orderIdFromPayload } from "./stars-payload.js";
@@ -36,6 +36,16 @@ export async function recordStarsPayment(
   const paymentKey = {
     provider_providerPaymentId: { provider: "TELEGRAM_STARS" as const, providerPaymentId: options.chargeId },
   };
+  const recordCharge = (tx: Transaction, orderId: number) =>
+    tx.payment.create({
+      data: {
+        orderId,
+        provider: "TELEGRAM_STARS",
+        providerPaymentId: options.chargeId,
+        amount: options.totalAmount,
+        currency: "xtr",
+      },
+    });
   try {
     const outcome = await ctx.prisma.$transaction(async (tx): Promise<RecordStarsPaymentResult["outcome"]> => {
       if (await tx.payment.findUnique({ where: paymentKey })) return "duplicate";
@@ -49,15 +59,7 @@ export async function recordStarsPayment(
       });
       const renewal = Boolean(options.isRecurring && !options.isFirstRecurring && order.subscriptionId);
       if (renewal && order.subscriptionId) {
-        await tx.payment.create({
-          data: {
-            orderId: order.id,
-            provider: "TELEGRAM_STARS",
-            providerPaymentId: options.chargeId,
-            amount: options.totalAmount,
-            currency: "xtr",
-          },
-        });
+        await recordCharge(tx, order.id);
         const until = options.subscriptionExpiresAt ?? null;
         await tx.subscription.update({
           where: { id: order.subscriptionId },
@@ -75,15 +77,7 @@ export async function recordStarsPayment(
       if (!paidByOwner || !rightAmount) {
         // Telegram took the Stars, but not as we asked (checked at pre-checkout, so this should not happen): keep the
         // money on record and let the creator decide.
-        await tx.payment.create({
-          data: {
-            orderId: order.id,
-            provider: "TELEGRAM_STARS",
-            providerPaymentId: options.chargeId,
-            amount: options.totalAmount,
-            currency: "xtr",
-          },
-        });
+        await recordCharge(tx, order.id);
         await addToOutbox(tx, {
           kind: "notify.staff",
           notice: { key: "staffPaymentMismatch", params: { order: order.id, charge: options.chargeId } },

@@ -34,15 +34,7 @@ export const buyCommand: Command = {
     if (inStars) return starsInvoiceReply(session, order, coupon, stripeAllowed);
 
     const price = formatMoney(order.amount, order.currency, locale);
-    const lines = [m.orderCreated({ order: order.id, title, price })];
-    if (order.couponId && coupon)
-      lines.push(
-        m.orderCouponApplied({
-          code: coupon.toUpperCase(),
-          list: formatMoney(order.listAmount, order.currency, locale),
-          price,
-        }),
-      );
+    const lines = orderLines(session, order, coupon);
     const buttons: Button[][] = [];
     const url = stripeAllowed ? await startCheckout(ctx, { orderId: order.id, locale }) : null;
     if (url) {
@@ -82,6 +74,18 @@ export const buyCommand: Command = {
   },
 };
 
+/** "Order #7 — title, to pay: price", and the coupon's effect when one was used. */
+function orderLines(session: Session, order: OrderWithProduct, coupon: string | undefined): string[] {
+  const { m, locale } = session;
+  const price = formatMoney(order.amount, order.currency, locale);
+  const lines = [m.orderCreated({ order: order.id, title: productTitle(locale, order.product), price })];
+  if (order.couponId && coupon) {
+    const list = formatMoney(order.listAmount, order.currency, locale);
+    lines.push(m.orderCouponApplied({ code: coupon.toUpperCase(), list, price }));
+  }
+  return lines;
+}
+
 async function hasStarsPrice(session: Session, productId: number): Promise<boolean> {
   const offer = await session.ctx.prisma.offer.findFirst({
     where: { productId, active: true, starsAmount: { gt: 0 } },
@@ -98,16 +102,7 @@ function starsInvoiceReply(
 ): Reply {
   const { m, locale } = session;
   const title = productTitle(locale, order.product);
-  const price = formatMoney(order.amount, order.currency, locale);
-  const lines = [m.orderCreated({ order: order.id, title, price })];
-  if (order.couponId && coupon)
-    lines.push(
-      m.orderCouponApplied({
-        code: coupon.toUpperCase(),
-        list: formatMoney(order.listAmount, order.currency, locale),
-        price,
-      }),
-    );
+  const lines = orderLines(session, order, coupon);
   lines.push("", m.payByStars);
   const monthly = order.offer.kind === "RECURRING" && order.offer.interval !== "YEAR";
   return reply({
