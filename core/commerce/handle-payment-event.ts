@@ -23,6 +23,9 @@ export async function handlePaymentEvent(
   event: PaymentEvent,
 ): Promise<HandleEventResult> {
   const kind: PaymentProviderKind = provider.kind;
+  // Most repeats are caught here, before any provider call or transaction; the unique key below catches the rest.
+  const eventKey = { provider_eventId: { provider: kind, eventId: event.eventId } };
+  if (await ctx.prisma.paymentEvent.findUnique({ where: eventKey })) return { outcome: "duplicate" };
   event = await withStoredPaymentRef(ctx, provider, event);
   // Fetched before the transaction: a network call must not hold a database transaction open.
   const subscriptionRef = "subscriptionRef" in event ? event.subscriptionRef : null;
