@@ -94,6 +94,10 @@ async function applyAction(
   const key = { gateId_accountId: { gateId: gate.id, accountId: account.id } };
   if (!result.ok) {
     report.failed += 1;
+    // One alert per gate and problem per hour, however many members it blocks.
+    const alreadyReported = await ctx.prisma.gateMembership.findFirst({
+      where: { gateId: gate.id, lastError: result.detail, syncedAt: { gt: new Date(ctx.clock.now().getTime() - 3_600_000) } },
+    });
     await ctx.prisma.gateMembership.upsert({
       where: key,
       create: {
@@ -101,11 +105,12 @@ async function applyAction(
         accountId: account.id,
         state: action === "grant" ? "ABSENT" : "PRESENT",
         lastError: result.detail,
+        syncedAt: ctx.clock.now(),
       },
       update: { lastError: result.detail, syncedAt: ctx.clock.now() },
     });
     ctx.log.warn({ gateId: gate.id, accountId: account.id, action, reason: result.reason }, "gate change refused");
-    if (result.reason === "NOT_ALLOWED") {
+    if (result.reason === "NOT_ALLOWED" && !alreadyReported) {
       await notifyStaff(ctx, { key: "staffGateProblem", params: { gate: gate.title, detail: result.detail } });
     }
     return;
