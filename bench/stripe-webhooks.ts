@@ -10,12 +10,12 @@
  * otherwise the embedded database in memory.
  */
 import { parseArgs } from "node:util";
-import { defaultCoreConfig, silentLogger, type CoreContext } from "../core/context.js";
-import { createOrder } from "../core/commerce/create-order.js";
-import { startCheckout } from "../core/commerce/start-checkout.js";
-import { systemClock } from "../core/ports.js";
 import { buildHttpServer } from "../bots/http/server.js";
 import { createStripeProvider } from "../bots/stripe/stripe-provider.js";
+import { createOrder } from "../core/commerce/create-order.js";
+import { startCheckout } from "../core/commerce/start-checkout.js";
+import { type CoreContext, defaultCoreConfig, silentLogger } from "../core/context.js";
+import { systemClock } from "../core/ports.js";
 import { InProcessJobRunner } from "../jobs/in-process-runner.js";
 import { openDatabase } from "../prisma/database.js";
 import { seedDemoCatalog } from "../prisma/seed.js";
@@ -34,7 +34,9 @@ if (process.env.DATABASE_URL) {
   const tables = await db.prisma.$queryRawUnsafe<{ tablename: string }[]>(
     "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'",
   );
-  await db.prisma.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(", ")} RESTART IDENTITY CASCADE`);
+  await db.prisma.$executeRawUnsafe(
+    `TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(", ")} RESTART IDENTITY CASCADE`,
+  );
 }
 await seedDemoCatalog(db.prisma);
 const stripe = await startStripeFake();
@@ -45,7 +47,9 @@ const ctx: CoreContext = {
   config: defaultCoreConfig,
   log: silentLogger,
   jobs,
-  payments: { stripe: createStripeProvider({ secretKey: "sk_test_bench", webhookSecret: SECRET, apiBase: stripe.apiBase }) },
+  payments: {
+    stripe: createStripeProvider({ secretKey: "sk_test_bench", webhookSecret: SECRET, apiBase: stripe.apiBase }),
+  },
   gateways: {},
 };
 jobs.start(ctx);
@@ -87,17 +91,26 @@ const seconds = (performance.now() - started) / 1000;
 await jobs.idle();
 
 latencies.sort((a, b) => a - b);
-const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
+const pct = (p: number) =>
+  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
 const payments = await db.prisma.payment.count();
 const entitlements = await db.prisma.entitlement.count();
 const paid = await db.prisma.order.count({ where: { status: "PAID" } });
-console.log(`deliveries        ${deliveries.length} (${ORDERS} events, each delivered twice), concurrency ${CONCURRENCY}`);
+console.log(
+  `deliveries        ${deliveries.length} (${ORDERS} events, each delivered twice), concurrency ${CONCURRENCY}`,
+);
 console.log(`throughput        ${(deliveries.length / seconds).toFixed(0)} deliveries/s`);
 console.log(`latency ms        p50 ${pct(50)}  p95 ${pct(95)}  p99 ${pct(99)}  max ${latencies.at(-1)!.toFixed(1)}`);
-console.log(`memory            rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
+console.log(
+  `memory            rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,
+);
 console.log(`outcomes          ${[...outcomes].map(([k, v]) => `${k}: ${v}`).join(", ")}`);
-console.log(`invariants        orders paid ${paid}/${ORDERS}, payments ${payments}, entitlements ${entitlements} (each must equal ${ORDERS})`);
-console.log(`against Stripe    it wants a fast 2xx and retries for 3 days; p99 ${pct(99)} ms is ${(Number(pct(99)) / 1000).toFixed(3)} s`);
+console.log(
+  `invariants        orders paid ${paid}/${ORDERS}, payments ${payments}, entitlements ${entitlements} (each must equal ${ORDERS})`,
+);
+console.log(
+  `against Stripe    it wants a fast 2xx and retries for 3 days; p99 ${pct(99)} ms is ${(Number(pct(99)) / 1000).toFixed(3)} s`,
+);
 const ok = paid === ORDERS && payments === ORDERS && entitlements === ORDERS;
 await http.close();
 await stripe.close();

@@ -4,19 +4,23 @@
  */
 import path from "node:path";
 import type { CoreConfig, CoreContext } from "../core/context.js";
-import { type ChatGateway, type Clock, systemClock } from "../core/ports.js";
-import { ACCESS_SWEEP_JOB } from "../jobs/definitions.js";
+import { type ChatGateway, type Clock, type StarsPayments, systemClock } from "../core/ports.js";
+import { BullMqJobRunner } from "../jobs/bullmq-runner.js";
+import { ACCESS_SWEEP_JOB, MESSAGING_SWEEP_JOB } from "../jobs/definitions.js";
+import type { JobDriver } from "../jobs/driver.js";
 import { InProcessJobRunner } from "../jobs/in-process-runner.js";
 import { openDatabase } from "../prisma/database.js";
 import { seedDemoCatalog } from "../prisma/seed.js";
 import type { AppConfig } from "./config.js";
+import { setQueueDepthSource } from "./http/metrics.js";
 import { buildHttpServer } from "./http/server.js";
 import { createLogger } from "./logger.js";
 import { createStripeProvider } from "./stripe/stripe-provider.js";
 
 export interface App {
   ctx: CoreContext;
-  jobs: InProcessJobRunner;
+  /** In process by default; BullMQ when REDIS_URL is set. */
+  jobs: JobDriver;
   http: ReturnType<typeof buildHttpServer>;
   /** Address the HTTP server listens on, when it started. */
   httpAddress: string | null;
@@ -31,6 +35,12 @@ export interface CreateAppOptions {
   logLevel?: string;
   /** Start listening for HTTP (default true). */
   listen?: boolean;
+  /** Process jobs here (default: JOB_WORKERS); false for a front end that only enqueues (BullMQ only). */
+  jobWorkers?: boolean;
+  /** Telegram Stars (the Telegram gateway), for refunds and subscription cancellation. */
+  stars?: StarsPayments;
+  /** Runs once the context exists and before the HTTP server listens: adapters mount their webhook routes here. */
+  beforeListen?: (http: ReturnType<typeof buildHttpServer>, ctx: CoreContext) => Promise<void>;
 }
 
 export async function createApp(options: CreateAppOptions): Promise<App> {
@@ -48,7 +58,15 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     pendingOrderReuseMinutes: 60 * 24,
     stripeWithStars: config.STRIPE_WITH_STARS === "true",
   };
-  const jobs = new InProcessJobRunner();
+  const jobs: JobDriver = config.REDIS_URL
+    ? new BullMqJobRunner({
+        redisUrl: config.REDIS_URL,
+        prefix: config.JOB_PREFIX,
+        workers: options.jobWorkers ?? config.JOB_WORKERS === "true",
+        concurrency: config.JOB_CONCURRENCY,
+        lockDurationMs: config.JOB_LOCK_SECONDS * 1000,
+      })
+    : new InProcessJobRunner();
   const stripe =
     config.STRIPE_SECRET_KEY && config.STRIPE_WEBHOOK_SECRET
       ? createStripeProvider({
@@ -67,13 +85,16 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     config: coreConfig,
     log: logger,
     jobs,
-    payments: { stripe },
+    payments: { stripe, stars: options.stars },
     gateways: Object.fromEntries((options.gateways ?? []).map((g) => [g.platform, g])),
   };
-  jobs.start(ctx);
-  jobs.every(ACCESS_SWEEP_JOB, config.SWEEP_INTERVAL_MINUTES * 60_000);
+  await jobs.start(ctx);
+  setQueueDepthSource(() => jobs.depth());
+  await jobs.every(ACCESS_SWEEP_JOB, config.SWEEP_INTERVAL_MINUTES * 60_000);
+  await jobs.every(MESSAGING_SWEEP_JOB, config.MESSAGING_SWEEP_SECONDS * 1000, { reminderDays: config.REMINDER_DAYS });
 
   const http = buildHttpServer(ctx, logger);
+  await options.beforeListen?.(http, ctx);
   let httpAddress: string | null = null;
   if (options.listen !== false) {
     try {
@@ -91,7 +112,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     http,
     httpAddress,
     async close() {
-      await jobs.idle();
+      // In process, finish what is queued; a BullMQ worker leaves it in Redis for the others.
+      if (jobs instanceof InProcessJobRunner) await jobs.idle();
       await jobs.close();
       await http.close();
       await db.close();

@@ -30,6 +30,27 @@ const ConfigSchema = z.object({
     .regex(/^[\w.-]{1,32}$/)
     .default("member"),
   LYCEUM_CHAT: z.enum(["console", "none"]).optional(),
+  REDIS_URL: optional,
+  JOB_WORKERS: z.enum(["true", "false"]).default("true"),
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  JOB_LOCK_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  JOB_PREFIX: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/)
+    .default("lyceum"),
+  REMINDER_DAYS: z.coerce.number().int().min(1).max(60).default(3),
+  MESSAGING_SWEEP_SECONDS: z.coerce.number().positive().default(60),
+  DISCORD_TOKEN: optional,
+  DISCORD_APPLICATION_ID: optional.refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: "a numeric id" }),
+  DISCORD_GUILD_ID: optional.refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: "a numeric id" }),
+  DISCORD_QA_FORUM_ID: optional.refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: "a numeric id" }),
+  DISCORD_API_BASE: optional,
+  TELEGRAM_BOT_TOKEN: optional,
+  TELEGRAM_API_ROOT: optional,
+  TELEGRAM_MODE: z.enum(["polling", "webhook"]).default("polling"),
+  TELEGRAM_WEBHOOK_SECRET: optional.refine((v) => v === undefined || /^[A-Za-z0-9_-]{16,256}$/.test(v), {
+    message: "16 to 256 characters: letters, digits, _ and -",
+  }),
 });
 
 export type RawConfig = z.infer<typeof ConfigSchema>;
@@ -49,6 +70,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw = parsed.data;
   if (Boolean(raw.STRIPE_SECRET_KEY) !== Boolean(raw.STRIPE_WEBHOOK_SECRET)) {
     throw new Error("Invalid configuration: set both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or neither");
+  }
+  if (raw.DISCORD_TOKEN && (!raw.DISCORD_APPLICATION_ID || !raw.DISCORD_GUILD_ID)) {
+    throw new Error("Invalid configuration: DISCORD_TOKEN needs DISCORD_APPLICATION_ID and DISCORD_GUILD_ID");
+  }
+  if (raw.TELEGRAM_BOT_TOKEN && raw.TELEGRAM_MODE === "webhook" && (!raw.TELEGRAM_WEBHOOK_SECRET || !raw.PUBLIC_URL)) {
+    throw new Error("Invalid configuration: TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET and PUBLIC_URL");
   }
   return {
     ...raw,

@@ -1,25 +1,50 @@
 /**
- * The jobs: a name, a zod schema of the payload, and a thin handler that calls core. The same definitions run in
- * process (the single-machine default) and, later, on BullMQ workers.
+ * The jobs: a name, a zod schema of the payload, a retry policy, and a thin handler that calls core. The same
+ * definitions run in process (the single-machine default) and on BullMQ workers (REDIS_URL).
  */
 import { z } from "zod";
 import { expireEntitlements } from "../core/access/expire-entitlements.js";
 import { drainOutbox, OUTBOX_DRAIN_JOB } from "../core/access/outbox.js";
 import { reconcileAllGates } from "../core/access/reconcile-gates.js";
 import type { CoreContext } from "../core/context.js";
+import { SEND_MESSAGES_JOB } from "../core/messaging/delivery-payload.js";
+import { finishBroadcasts } from "../core/messaging/finish-broadcasts.js";
+import { remindRenewals } from "../core/messaging/remind-renewals.js";
 import { runOutboxMessage } from "../core/messaging/run-outbox-message.js";
+import { kickSenders, platformsWithDueDeliveries, sendDueDeliveries } from "../core/messaging/send-deliveries.js";
+import { sendWinBacks } from "../core/messaging/send-win-backs.js";
+import { pacerFor } from "./pacers.js";
 
+export interface JobRun {
+  /** Aborts when the worker shuts down: stop between two units of work, leave the rest for the next run. */
+  signal: AbortSignal;
+  attempt: number;
+}
+
+/**
+ * A job. `handle` only calls core; throwing retries with backoff (`attempts` in all, first retry after `backoffMs`,
+ * doubling), throwing `UnrecoverableJobError` stops at once.
+ *
+ * @example await ctx.jobs.enqueue(ACCESS_SWEEP_JOB, {})
+ */
 export interface JobDefinition<T> {
   name: string;
   schema: z.ZodType<T>;
-  handle(ctx: CoreContext, payload: T): Promise<void>;
+  attempts: number;
+  backoffMs: number;
+  handle(ctx: CoreContext, payload: T, run: JobRun): Promise<void>;
 }
 
 export const ACCESS_SWEEP_JOB = "access.sweep";
+export const MESSAGING_SWEEP_JOB = "messaging.sweep";
+
+const empty = z.object({}).strict() as z.ZodType<Record<string, never>>;
 
 export const drainOutboxJob: JobDefinition<Record<string, never>> = {
   name: OUTBOX_DRAIN_JOB,
-  schema: z.object({}).strict() as z.ZodType<Record<string, never>>,
+  schema: empty,
+  attempts: 5,
+  backoffMs: 1000,
   async handle(ctx) {
     await drainOutbox(ctx, runOutboxMessage);
   },
@@ -28,7 +53,9 @@ export const drainOutboxJob: JobDefinition<Record<string, never>> = {
 /** Expiry and the reconciler sweep: revokes what has ended, then repairs every gate against the platform. */
 export const accessSweepJob: JobDefinition<Record<string, never>> = {
   name: ACCESS_SWEEP_JOB,
-  schema: z.object({}).strict() as z.ZodType<Record<string, never>>,
+  schema: empty,
+  attempts: 3,
+  backoffMs: 5000,
   async handle(ctx) {
     await expireEntitlements(ctx);
     await drainOutbox(ctx, runOutboxMessage);
@@ -36,7 +63,48 @@ export const accessSweepJob: JobDefinition<Record<string, never>> = {
   },
 };
 
+const SendMessagesSchema = z.object({ platform: z.enum(["TELEGRAM", "DISCORD", "CONSOLE"]) }).strict();
+
+/**
+ * One platform's sender: sends due deliveries at the platform's pace for a slice of time, then hands back (a
+ * follow-up is queued when work is left). Coalesced per platform, so one sender per platform runs at a time.
+ */
+export const sendMessagesJob: JobDefinition<z.infer<typeof SendMessagesSchema>> = {
+  name: SEND_MESSAGES_JOB,
+  schema: SendMessagesSchema,
+  attempts: 5,
+  backoffMs: 1000,
+  async handle(ctx, { platform }, run) {
+    const report = await sendDueDeliveries(ctx, { platform, pacer: pacerFor(platform), signal: run.signal });
+    await finishBroadcasts(ctx);
+    // Interrupted (time slice over, or this worker shutting down): the follow-up runs here or on another worker.
+    if (report.interrupted) await kickSenders(ctx, [platform]);
+  },
+};
+
+const MessagingSweepSchema = z.object({ reminderDays: z.number().int().min(1).max(60).optional() }).strict();
+
+/**
+ * Reminders before renewal or end, win-back after expiry, finished broadcasts, and a kick for every platform with
+ * due deliveries (quiet hours ending, a crashed sender's leftovers). Idempotent: every row it writes has a unique
+ * dedupe key.
+ */
+export const messagingSweepJob: JobDefinition<z.infer<typeof MessagingSweepSchema>> = {
+  name: MESSAGING_SWEEP_JOB,
+  schema: MessagingSweepSchema,
+  attempts: 3,
+  backoffMs: 5000,
+  async handle(ctx, payload) {
+    await remindRenewals(ctx, { daysBefore: payload.reminderDays ?? 3 });
+    await sendWinBacks(ctx);
+    await finishBroadcasts(ctx);
+    await kickSenders(ctx, await platformsWithDueDeliveries(ctx));
+  },
+};
+
 export const JOBS: readonly JobDefinition<never>[] = [
   drainOutboxJob,
   accessSweepJob,
+  sendMessagesJob,
+  messagingSweepJob,
 ] as unknown as JobDefinition<never>[];

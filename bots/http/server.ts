@@ -8,9 +8,12 @@ import { handlePaymentEvent } from "../../core/commerce/handle-payment-event.js"
 import type { CoreContext } from "../../core/context.js";
 import { WebhookSignatureError } from "../../core/ports.js";
 import type { AppLogger } from "../logger.js";
+import { registerMetrics } from "./metrics.js";
 
 export function buildHttpServer(ctx: CoreContext, logger?: AppLogger) {
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 1_048_576 });
+
+  registerMetrics(app, ctx);
 
   app.get("/healthz", async (_request, replyTo) => {
     try {

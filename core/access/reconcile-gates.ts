@@ -96,7 +96,11 @@ async function applyAction(
     report.failed += 1;
     // One alert per gate and problem per hour, however many members it blocks.
     const alreadyReported = await ctx.prisma.gateMembership.findFirst({
-      where: { gateId: gate.id, lastError: result.detail, syncedAt: { gt: new Date(ctx.clock.now().getTime() - 3_600_000) } },
+      where: {
+        gateId: gate.id,
+        lastError: result.detail,
+        syncedAt: { gt: new Date(ctx.clock.now().getTime() - 3_600_000) },
+      },
     });
     await ctx.prisma.gateMembership.upsert({
       where: key,

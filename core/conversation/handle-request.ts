@@ -11,11 +11,19 @@ import { resolveMember } from "../identity/resolve-member.js";
 import { isStaff } from "../identity/roles.js";
 import type { Command, Session } from "./command.js";
 import { gateCommand, grantCommand, revokeCommand, roleCommand } from "./commands/creator-access.js";
+import { broadcastCommand } from "./commands/creator-broadcast.js";
 import { ADD_COURSE_FLOW, addCourseCommand, continueAddCourse } from "./commands/creator-catalog.js";
 import { approveCommand, confirmCommand, denyCommand, refundsCommand } from "./commands/creator-orders.js";
 import { courseCommand, coursesCommand, helpCommand, startCommand } from "./commands/member-catalog.js";
 import { buyCommand, myCoursesCommand, ordersCommand, refundCommand } from "./commands/member-commerce.js";
 import { languageCommand, linkCommand, profileCommand } from "./commands/member-profile.js";
+import {
+  optInCommand,
+  optOutCommand,
+  quietCommand,
+  settingsCommand,
+  timeZoneCommand,
+} from "./commands/member-settings.js";
 import { type Reply, textReply } from "./reply.js";
 import { type ChatRequest, parseCommand } from "./request.js";
 
@@ -49,6 +57,12 @@ export const COMMANDS: readonly Command[] = [
   addCourseCommand,
   gateCommand,
   roleCommand,
+  settingsCommand,
+  optOutCommand,
+  optInCommand,
+  quietCommand,
+  timeZoneCommand,
+  broadcastCommand,
 ];
 
 const byName = new Map(COMMANDS.map((c) => [c.name, c]));

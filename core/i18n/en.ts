@@ -25,6 +25,12 @@ export const en = {
   /** Short descriptions for platform command menus (Telegram setMyCommands, Discord slash commands). */
   commandDescriptions: {
     start: "Welcome and what you can do",
+    settings: "Your message settings",
+    optout: "Stop announcements or offers",
+    optin: "Get announcements or offers again",
+    quiet: "Quiet hours for messages",
+    timezone: "Your time zone",
+    broadcast: "Write and send an announcement",
     help: "Every command",
     courses: "Browse or search the catalog",
     course: "Details of one course",

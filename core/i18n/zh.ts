@@ -22,6 +22,12 @@ export const zh: Messages = {
   nothingToCancel: "当前没有可停止的操作。",
   commandDescriptions: {
     start: "欢迎和功能介绍",
+    settings: "消息设置",
+    optout: "不再接收公告或优惠",
+    optin: "重新接收公告或优惠",
+    quiet: "消息免打扰时段",
+    timezone: "你的时区",
+    broadcast: "撰写并发送公告",
     help: "全部命令",
     courses: "浏览或搜索课程目录",
     course: "课程详情",
@@ -256,7 +262,7 @@ export const zh: Messages = {
     on: "开启",
     off: "关闭",
     quietNone: "未设置",
-    quietRange: (p: P) => `${p.start}:00–${p.end}:00`,
+    quietRange: (p: P) => `每天 ${p.start}:00 至 ${p.end}:00`,
     what: { announcements: "公告", recommendations: "推荐与优惠", all: "所有公告、推荐与优惠" } as Record<
       string,
       string

@@ -4,12 +4,24 @@
  */
 import type { Notice } from "../access/outbox.js";
 import type { CoreContext } from "../context.js";
+import type { Reply } from "../conversation/reply.js";
+import type { LocaleCode } from "../i18n/index.js";
 import { renderNotice } from "../i18n/notices.js";
 
 export async function notifyMember(
   ctx: CoreContext,
   memberId: number,
   notice: Notice,
+  options: { onlyAccountId?: number } = {},
+): Promise<number> {
+  return sendToMember(ctx, memberId, (locale) => renderNotice(locale, notice), options);
+}
+
+/** Sends a reply rendered for the member's locale to each of their reachable accounts; returns how many got it. */
+export async function sendToMember(
+  ctx: CoreContext,
+  memberId: number,
+  render: (locale: LocaleCode) => Reply,
   options: { onlyAccountId?: number } = {},
 ): Promise<number> {
   const member = await ctx.prisma.member.findUnique({
@@ -25,7 +37,7 @@ export async function notifyMember(
     if (!gateway) continue;
     const result = await gateway.send(
       { accountId: account.id, platform: account.platform, externalId: account.externalId, chatId: account.chatId },
-      renderNotice(member.locale, notice),
+      render(member.locale),
     );
     if (result.ok) sent += 1;
     else if (result.reason === "UNREACHABLE") {

@@ -18,7 +18,19 @@ export class RecordingGateway implements ChatGateway {
 
   constructor(readonly platform: Platform = "CONSOLE") {}
 
+  /** The next N sends answer 429 with this `retry_after` (seconds), like a platform over its limit. */
+  rateLimited = { next: 0, retryAfterSeconds: 0.05 };
+  rateLimitAnswers = 0;
+  /** Runs before each send is accepted (tests pause, cancel or "crash" mid-broadcast here). */
+  beforeSend: ((account: AccountRef) => Promise<void> | void) | null = null;
+
   async send(account: AccountRef, reply: Reply): Promise<SendResult> {
+    await this.beforeSend?.(account);
+    if (this.rateLimited.next > 0) {
+      this.rateLimited.next -= 1;
+      this.rateLimitAnswers += 1;
+      return { ok: false, reason: "RATE_LIMITED", retryAfterSeconds: this.rateLimited.retryAfterSeconds };
+    }
     if (this.blocked.has(account.externalId)) return { ok: false, reason: "UNREACHABLE" };
     for (const m of reply.messages) this.sent.push({ to: account.externalId, text: plainText(m.text) });
     return { ok: true };

@@ -150,6 +150,9 @@ export async function createHarness(options: { stripe?: boolean; gracePeriodDays
       gateway.blocked.clear();
       gateway.refusing.clear();
       gateway.grants = 0;
+      gateway.rateLimited.next = 0;
+      gateway.rateLimitAnswers = 0;
+      gateway.beforeSend = null;
       gateway.revokes = 0;
     },
     async memberId(user) {

@@ -1,0 +1,261 @@
+/**
+ * Interactions in, neutral requests out: a slash command is the core command of the same name with its options as
+ * arguments, a button is the action in its custom id, a modal is the command it collects. Every reply is ephemeral
+ * (orders, libraries and codes are personal). Anything unexpected gets an ephemeral, translated error.
+ */
+import {
+  ActionRowBuilder,
+  type BaseInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type MessageContextMenuCommandInteraction,
+  MessageFlags,
+  ModalBuilder,
+  type ModalSubmitInteraction,
+  type StringSelectMenuInteraction,
+  TextInputBuilder,
+  TextInputStyle,
+} from "discord.js";
+import { bindGate } from "../../core/access/bind-gate.js";
+import { isAppError } from "../../core/app-error.js";
+import { getProduct } from "../../core/catalog/catalog.js";
+import type { CoreContext } from "../../core/context.js";
+import { handleChatRequest } from "../../core/conversation/handle-request.js";
+import type { Reply } from "../../core/conversation/reply.js";
+import { type ChatInput, parseCommand } from "../../core/conversation/request.js";
+import { localized, type Messages, messages } from "../../core/i18n/index.js";
+import { resolveMember } from "../../core/identity/resolve-member.js";
+import { ACCEPT_ANSWER_COMMAND, commandText } from "./discord-commands.js";
+import { onAcceptAnswer } from "./discord-forum.js";
+import { type DiscordGateway, describeError } from "./discord-gateway.js";
+import { ADD_COURSE_MODAL, COUPON_PREFIX, REFUND_MODAL_PREFIX, renderReply } from "./discord-render.js";
+import { platformUser } from "./discord-roles.js";
+
+type Repliable =
+  | ChatInputCommandInteraction
+  | ButtonInteraction
+  | ModalSubmitInteraction
+  | StringSelectMenuInteraction
+  | MessageContextMenuCommandInteraction;
+
+export interface InteractionContext {
+  ctx: CoreContext;
+  gateway: DiscordGateway;
+  guildId: string;
+}
+
+async function memberMessages(ctx: CoreContext, interaction: BaseInteraction): Promise<Messages> {
+  const { member } = await resolveMember(ctx, platformUser(interaction.user, interaction.locale));
+  return messages(member.locale);
+}
+
+/** Sends a neutral reply as the (deferred) ephemeral answer, more messages as ephemeral follow-ups. */
+async function answer(interaction: Repliable, reply: Reply, m: Messages): Promise<void> {
+  const [first, ...rest] = renderReply(reply, m);
+  if (interaction.deferred || interaction.replied) await interaction.editReply(first!);
+  else await interaction.reply({ ...first!, flags: MessageFlags.Ephemeral });
+  for (const payload of rest) await interaction.followUp({ ...payload, flags: MessageFlags.Ephemeral });
+}
+
+async function run(context: InteractionContext, interaction: Repliable, input: ChatInput | null): Promise<void> {
+  const { ctx, gateway } = context;
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  gateway.rememberInteraction(interaction.user.id, interaction);
+  const user = platformUser(interaction.user, interaction.locale);
+  const reply = input
+    ? await handleChatRequest(ctx, {
+        user,
+        chat: { id: interaction.channelId ?? user.externalId, kind: "private" },
+        input,
+      })
+    : { messages: [{ text: (await memberMessages(ctx, interaction)).errors.INVALID_ACTION({}) }] };
+  await answer(interaction, reply, await memberMessages(ctx, interaction));
+}
+
+function textInput(id: string, label: string, options: { required?: boolean; long?: boolean; max?: number } = {}) {
+  return new ActionRowBuilder<TextInputBuilder>().addComponents(
+    new TextInputBuilder()
+      .setCustomId(id)
+      .setLabel(label.slice(0, 45))
+      .setStyle(options.long ? TextInputStyle.Paragraph : TextInputStyle.Short)
+      .setRequired(options.required ?? true)
+      .setMaxLength(options.max ?? 100),
+  );
+}
+
+/** `/gate role products`: the role and the guild come from Discord, so the adapter binds it through the core. */
+async function bindRole(context: InteractionContext, interaction: ChatInputCommandInteraction): Promise<void> {
+  const { ctx } = context;
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const { member } = await resolveMember(ctx, platformUser(interaction.user, interaction.locale));
+  const m = messages(member.locale);
+  const role = interaction.options.getRole("role");
+  const ids = (interaction.options.getString("products") ?? "").split(/[\s,]+/).filter(Boolean);
+  const guild = interaction.guild;
+  if (!guild) {
+    await interaction.editReply({ content: m.discord.guildOnly });
+    return;
+  }
+  try {
+    const productIds = ids.map((id) => {
+      const match = /^#?(\d{1,9})$/.exec(id);
+      if (!match) throw new BadArguments();
+      return Number(match[1]);
+    });
+    if (!role || productIds.length === 0) throw new BadArguments();
+    const { report } = await bindGate(ctx, {
+      staffMemberId: member.id,
+      platform: "DISCORD",
+      externalId: role.id,
+      title: `@${role.name}`,
+      guildId: guild.id,
+      productIds,
+    });
+    const titles = await Promise.all(
+      productIds.map(async (id) => {
+        const p = await getProduct(ctx, id);
+        return p ? `#${id} ${localized(member.locale, p.titleEn, p.titleZh)}` : `#${id}`;
+      }),
+    );
+    const lines = [
+      m.gateBound({
+        gate: `@${role.name}`,
+        products: titles.join(", "),
+        granted: report.granted,
+        revoked: report.revoked,
+        failed: report.failed,
+      }),
+    ];
+    const problem = context.gateway.roleProblem(guild, role.id);
+    if (problem) lines.push(`⚠️ ${problem}`);
+    await answer(interaction, { messages: [{ text: lines.join("\n") }] }, m);
+  } catch (error) {
+    if (error instanceof BadArguments) {
+      await answer(interaction, { messages: [{ text: m.errors.BAD_ARGUMENTS({ usage: m.usage.gate ?? "" }) }] }, m);
+      return;
+    }
+    if (!isAppError(error)) throw error;
+    await answer(interaction, { messages: [{ text: m.errors[error.code](error.params) }] }, m);
+  }
+}
+
+class BadArguments extends Error {}
+
+/** Routes one interaction. Never throws: failures are logged and the member gets a translated error. */
+export async function handleInteraction(context: InteractionContext, interaction: BaseInteraction): Promise<void> {
+  const { ctx } = context;
+  try {
+    if (interaction.isChatInputCommand()) {
+      const name = interaction.commandName;
+      if (name === "gate" && (interaction.options.get("role") || interaction.options.get("products"))) {
+        await bindRole(context, interaction);
+        return;
+      }
+      const m = await memberMessages(ctx, interaction);
+      if (name === "addcourse" && !interaction.options.getString("args")) {
+        await interaction.showModal(
+          new ModalBuilder()
+            .setCustomId(ADD_COURSE_MODAL)
+            .setTitle(m.discord.addCourseTitle)
+            .addComponents(
+              textInput("price", m.discord.priceLabel, { max: 12 }),
+              textInput("currency", m.discord.currencyLabel, { max: 3 }),
+              textInput("recurring", m.discord.recurringLabel, { required: false, max: 3 }),
+              textInput("titleEn", m.discord.titleEnLabel, { max: 120 }),
+              textInput("titleZh", m.discord.titleZhLabel, { max: 120 }),
+            ),
+        );
+        return;
+      }
+      if (name === "refund" && interaction.options.get("order") && !interaction.options.get("reason")) {
+        const order = String(interaction.options.get("order")?.value ?? "");
+        await interaction.showModal(
+          new ModalBuilder()
+            .setCustomId(`${REFUND_MODAL_PREFIX}${order.slice(0, 12)}`)
+            .setTitle(m.discord.refundTitle)
+            .addComponents(textInput("reason", m.discord.refundReasonLabel, { required: false, long: true, max: 500 })),
+        );
+        return;
+      }
+      await run(context, interaction, parseCommand(commandText(interaction)));
+      return;
+    }
+    if (interaction.isButton()) {
+      if (interaction.customId.startsWith(COUPON_PREFIX)) {
+        const m = await memberMessages(ctx, interaction);
+        const id = interaction.customId.slice(COUPON_PREFIX.length).slice(0, 12);
+        await interaction.showModal(
+          new ModalBuilder()
+            .setCustomId(`${COUPON_PREFIX}${id}`)
+            .setTitle(m.discord.couponTitle)
+            .addComponents(textInput("coupon", m.discord.couponLabel, { max: 40 })),
+        );
+        return;
+      }
+      await run(context, interaction, { kind: "action", data: interaction.customId });
+      return;
+    }
+    if (interaction.isStringSelectMenu()) {
+      const value = interaction.values[0];
+      await run(context, interaction, value ? { kind: "action", data: value } : null);
+      return;
+    }
+    if (interaction.isModalSubmit()) {
+      await run(context, interaction, modalCommand(interaction));
+      return;
+    }
+    if (interaction.isMessageContextMenuCommand() && interaction.commandName === ACCEPT_ANSWER_COMMAND) {
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const text = await onAcceptAnswer(ctx, interaction);
+      const m = await memberMessages(ctx, interaction);
+      await answer(interaction, { messages: [{ text }] }, m);
+      return;
+    }
+    if (interaction.isRepliable()) {
+      const m = await memberMessages(ctx, interaction);
+      await interaction.reply({ content: m.errors.INVALID_ACTION({}), flags: MessageFlags.Ephemeral });
+    }
+  } catch (error) {
+    ctx.log.error(
+      { interaction: interaction.id, type: interaction.type, err: describeError(error) },
+      "discord interaction failed",
+    );
+    if (!interaction.isRepliable()) return;
+    const m = await memberMessages(ctx, interaction).catch(() => messages("en"));
+    const content = m.errors.INTERNAL({});
+    try {
+      if (interaction.deferred || interaction.replied) await interaction.editReply({ content, components: [] });
+      else await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+    } catch {
+      // The interaction expired or Discord is unreachable: nothing more to tell the member here.
+    }
+  }
+}
+
+/** The command a modal collects; its fields are only ever arguments (the custom id picks the command). */
+function modalCommand(interaction: ModalSubmitInteraction): ChatInput | null {
+  const field = (id: string) => {
+    try {
+      return interaction.fields
+        .getTextInputValue(id)
+        .replace(/[\s|]+/g, " ")
+        .trim();
+    } catch {
+      return "";
+    }
+  };
+  const id = interaction.customId;
+  if (id.startsWith(COUPON_PREFIX)) {
+    return parseCommand(`/buy ${id.slice(COUPON_PREFIX.length)} ${field("coupon")}`);
+  }
+  if (id.startsWith(REFUND_MODAL_PREFIX)) {
+    return parseCommand(`/refund ${id.slice(REFUND_MODAL_PREFIX.length)} ${field("reason")}`);
+  }
+  if (id === ADD_COURSE_MODAL) {
+    const monthly = /^(y|yes|是|monthly)$/i.test(field("recurring")) ? " monthly" : "";
+    return parseCommand(
+      `/addcourse ${field("price")} ${field("currency")}${monthly} | ${field("titleEn")} | ${field("titleZh")}`,
+    );
+  }
+  return null;
+}

@@ -1,0 +1,56 @@
+/**
+ * The Bot API as the Telegram adapter uses it: one `call(method, params)`, whatever client carries it (grammY for our
+ * own bot, Telegraf when a creator mounts the features into theirs). Every refusal becomes one error type carrying
+ * Telegram's code, description and `retry_after`, so the decisions on them are written once.
+ */
+import { type Api, GrammyError } from "grammy";
+
+export interface BotApi {
+  call<T = unknown>(method: string, params: Record<string, unknown>): Promise<T>;
+}
+
+/** Telegram said no (`code` is its error_code), or the request never got an answer (`code` 0). */
+export class BotApiError extends Error {
+  constructor(
+    readonly code: number,
+    readonly description: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(`Telegram ${code}: ${description}`);
+    this.name = "BotApiError";
+  }
+
+  /** The user blocked the bot, deleted their account, or never opened a chat with it. */
+  get unreachable(): boolean {
+    return (
+      this.code === 403 &&
+      /blocked by the user|user is deactivated|bot can't initiate conversation|bot was kicked/i.test(this.description)
+    );
+  }
+
+  /** The bot lacks the rights it needs in a chat, or is not in it. */
+  get notAllowed(): boolean {
+    return (
+      (this.code === 400 &&
+        /not enough rights|chat not found|CHAT_ADMIN_REQUIRED|have no rights/i.test(this.description)) ||
+      (this.code === 403 && !this.unreachable)
+    );
+  }
+}
+
+/** The Bot API through grammY's client (its transformers, such as auto-retry, apply). */
+export function grammyBotApi(api: Api): BotApi {
+  const raw = api.raw as unknown as Record<string, (params: Record<string, unknown>) => Promise<unknown>>;
+  return {
+    async call<T>(method: string, params: Record<string, unknown>): Promise<T> {
+      try {
+        return (await raw[method]!(params)) as T;
+      } catch (error) {
+        if (error instanceof GrammyError) {
+          throw new BotApiError(error.error_code, error.description, error.parameters.retry_after);
+        }
+        throw new BotApiError(0, error instanceof Error ? error.message : String(error));
+      }
+    },
+  };
+}

@@ -1,0 +1,309 @@
+/**
+ * One Telegram update in, core use cases called, replies sent: the whole Telegram feature set, written once against
+ * the Bot API so the grammY bot and the Telegraf mount behave the same. Nothing here decides anything two platforms
+ * would share: commands, payments, join requests and Q&A are all decided by core/.
+ *
+ * @example const handled = await handleTelegramUpdate(deps, update, api) // false: not ours, let the host bot have it
+ */
+import type { Chat, ChatMember, ChatMemberUpdated, Message, PreCheckoutQuery, Update, User } from "grammy/types";
+import { gateInviteLink, rememberGateInviteLink } from "../../core/access/gate-invite-link.js";
+import { decideJoinRequest, recordGatePresence, reportGateProblem } from "../../core/access/join-requests.js";
+import { renameGate } from "../../core/access/rename-gate.js";
+import { checkStarsCheckout } from "../../core/commerce/check-stars-checkout.js";
+import { recordStarsPayment } from "../../core/commerce/record-stars-payment.js";
+import { acceptAnswer } from "../../core/community/accept-answer.js";
+import { answerQuestion } from "../../core/community/answer-question.js";
+import { askQuestion } from "../../core/community/ask-question.js";
+import type { CoreContext } from "../../core/context.js";
+import { handleChatRequest } from "../../core/conversation/handle-request.js";
+import { type Reply, textReply } from "../../core/conversation/reply.js";
+import { type ChatInput, type ChatRequest, parseCommand } from "../../core/conversation/request.js";
+import { messages } from "../../core/i18n/index.js";
+import { localeFromLanguageCode, type PlatformUser } from "../../core/identity/resolve-member.js";
+import type { BotApi } from "./bot-api.js";
+import { sendReply } from "./render.js";
+import type { InviteLinkStore } from "./telegram-gateway.js";
+
+export interface TelegramDeps {
+  ctx: CoreContext;
+  /** The bot's @username, for deep links (`t.me/<bot>?start=…`). */
+  botUsername: string;
+}
+
+/** Keeps the gate's join link on the gate (core), so /mycourses hands it out and restarts reuse it. */
+export function coreInviteLinkStore(ctx: CoreContext): InviteLinkStore {
+  return {
+    get: (chatId) => gateInviteLink(ctx, { platform: "TELEGRAM", gateExternalId: chatId }),
+    set: (chatId, link) =>
+      rememberGateInviteLink(ctx, { platform: "TELEGRAM", gateExternalId: chatId, inviteLink: link }),
+  };
+}
+
+export function telegramUser(from: User): PlatformUser {
+  return {
+    platform: "TELEGRAM",
+    externalId: String(from.id),
+    displayName: [from.first_name, from.last_name].filter(Boolean).join(" ") || String(from.id),
+    username: from.username ?? null,
+    languageCode: from.language_code ?? null,
+    chatId: String(from.id),
+  };
+}
+
+/** Handles the update if it is ours; returns false for anything the host bot should handle instead. */
+export async function handleTelegramUpdate(deps: TelegramDeps, update: Update, api: BotApi): Promise<boolean> {
+  if (update.pre_checkout_query) return preCheckout(deps, update.pre_checkout_query, api);
+  if (update.callback_query) {
+    const query = update.callback_query;
+    // Answer at once so the client stops its spinner; the reply comes as a message.
+    await api.call("answerCallbackQuery", { callback_query_id: query.id }).catch(() => undefined);
+    if (query.data === undefined) return true;
+    const chat = query.message?.chat;
+    const chatId = chat?.type === "private" ? chat.id : query.from.id;
+    await converse(deps, api, query.from, chatId, { kind: "action", data: query.data });
+    return true;
+  }
+  if (update.chat_join_request) {
+    const request = update.chat_join_request;
+    await nameGate(deps, request.chat);
+    const decision = await decideJoinRequest(deps.ctx, {
+      platform: "TELEGRAM",
+      gateExternalId: String(request.chat.id),
+      user: telegramUser(request.from),
+    });
+    if (!decision) return false;
+    const target = { chat_id: request.chat.id, user_id: request.from.id };
+    await api.call(decision.approve ? "approveChatJoinRequest" : "declineChatJoinRequest", target);
+    if (decision.approve) {
+      await recordGatePresence(deps.ctx, {
+        platform: "TELEGRAM",
+        gateExternalId: String(request.chat.id),
+        userExternalId: String(request.from.id),
+        present: true,
+      });
+    }
+    // The join request opens a private chat with the requester for five minutes (user_chat_id).
+    await sendReply(api, request.user_chat_id, decision.reply).catch((error) =>
+      deps.ctx.log.info({ err: String(error) }, "could not message a join requester"),
+    );
+    return true;
+  }
+  if (update.chat_member) return memberChanged(deps, update.chat_member);
+  if (update.my_chat_member) return botStatusChanged(deps, update.my_chat_member);
+  const message = update.message;
+  if (!message?.from) return false;
+  if (message.successful_payment) return paid(deps, message, api);
+  if (message.chat.type === "private") {
+    if (message.text === undefined) return false;
+    const input: ChatInput = parseCommand(message.text) ?? { kind: "text", text: message.text };
+    await converse(deps, api, message.from, message.chat.id, input);
+    return true;
+  }
+  if (message.chat.type === "group" || message.chat.type === "supergroup") return groupMessage(deps, message, api);
+  return false;
+}
+
+// --- Private conversation
+
+async function converse(deps: TelegramDeps, api: BotApi, from: User, chatId: number, input: ChatInput): Promise<void> {
+  const request: ChatRequest = {
+    user: telegramUser(from),
+    chat: { id: String(chatId), kind: "private" },
+    input,
+    capabilities: { starsInvoices: true },
+    botLink: `https://t.me/${deps.botUsername}?start=`,
+  };
+  const reply = await handleChatRequest(deps.ctx, request);
+  await sendReply(api, chatId, reply);
+}
+
+// --- Stars payments
+
+async function preCheckout(deps: TelegramDeps, query: PreCheckoutQuery, api: BotApi): Promise<boolean> {
+  const answer = await checkStarsCheckout(deps.ctx, {
+    payload: query.invoice_payload,
+    user: telegramUser(query.from),
+    currency: query.currency,
+    totalAmount: query.total_amount,
+  }).catch((error: unknown) => {
+    deps.ctx.log.error({ err: String(error) }, "pre-checkout check failed");
+    return {
+      ok: false as const,
+      message: messages(localeFromLanguageCode(query.from.language_code)).errors.INTERNAL({}),
+    };
+  });
+  await api.call(
+    "answerPreCheckoutQuery",
+    answer.ok
+      ? { pre_checkout_query_id: query.id, ok: true }
+      : {
+          pre_checkout_query_id: query.id,
+          ok: false,
+          error_message: answer.message.replace(/\*\*|`/g, "").slice(0, 255),
+        },
+  );
+  return true;
+}
+
+async function paid(deps: TelegramDeps, message: Message, api: BotApi): Promise<boolean> {
+  const payment = message.successful_payment!;
+  const from = message.from!;
+  const { outcome } = await recordStarsPayment(deps.ctx, {
+    payload: payment.invoice_payload,
+    user: telegramUser(from),
+    chargeId: payment.telegram_payment_charge_id,
+    totalAmount: payment.total_amount,
+    currency: payment.currency,
+    subscriptionExpiresAt: payment.subscription_expiration_date
+      ? new Date(payment.subscription_expiration_date * 1000)
+      : null,
+    isRecurring: payment.is_recurring ?? false,
+    isFirstRecurring: payment.is_first_recurring ?? false,
+  });
+  deps.ctx.log.info({ outcome, orderPayload: payment.invoice_payload }, "stars payment");
+  // "paid" and "renewed" are announced by the core's outbox; a duplicate says nothing twice.
+  if (outcome === "recorded-without-access" || outcome === "unknown-order") {
+    const m = messages(localeFromLanguageCode(from.language_code));
+    await sendReply(api, message.chat.id, textReply(m.telegram.paymentNeedsReview));
+  }
+  return true;
+}
+
+// --- Gated chats
+
+const PRESENT = new Set(["member", "administrator", "creator"]);
+function isInside(member: ChatMember): boolean {
+  if (member.status === "restricted") return member.is_member;
+  return PRESENT.has(member.status);
+}
+
+/** Gates are bound by chat id; the title Telegram sends along is what members read. */
+async function nameGate(deps: TelegramDeps, chat: Chat): Promise<void> {
+  if ("title" in chat && chat.title) {
+    await renameGate(deps.ctx, { platform: "TELEGRAM", gateExternalId: String(chat.id), title: chat.title });
+  }
+}
+
+async function memberChanged(deps: TelegramDeps, change: ChatMemberUpdated): Promise<boolean> {
+  await nameGate(deps, change.chat);
+  const user = change.new_chat_member.user;
+  if (user.is_bot) return false;
+  const before = isInside(change.old_chat_member);
+  const after = isInside(change.new_chat_member);
+  if (before === after) return false;
+  return recordGatePresence(deps.ctx, {
+    platform: "TELEGRAM",
+    gateExternalId: String(change.chat.id),
+    userExternalId: String(user.id),
+    present: after,
+  });
+}
+
+/** The bot itself was added, removed, promoted or demoted somewhere. In a gate, the creator must know. */
+async function botStatusChanged(deps: TelegramDeps, change: ChatMemberUpdated): Promise<boolean> {
+  if (change.chat.type === "private") return false;
+  const bot = change.new_chat_member;
+  const m = messages("en").telegram;
+  let detail: string | null = null;
+  if (bot.status === "left" || bot.status === "kicked") detail = m.gateRemoved;
+  else if (bot.status !== "administrator") detail = m.gateDemoted;
+  else {
+    const missing = [
+      bot.can_invite_users ? null : "can_invite_users",
+      bot.can_restrict_members ? null : "can_restrict_members",
+    ].filter(Boolean);
+    if (missing.length) detail = m.gateMissingRights({ rights: missing.join(", ") });
+  }
+  if (!detail) return true;
+  const gate = await deps.ctx.prisma.gate.findUnique({
+    where: { platform_externalId: { platform: "TELEGRAM", externalId: String(change.chat.id) } },
+    select: { id: true },
+  });
+  if (!gate) return false;
+  await reportGateProblem(deps.ctx, { platform: "TELEGRAM", gateExternalId: String(change.chat.id), detail });
+  return true;
+}
+
+// --- Groups: Q&A threads
+
+/**
+ * In a forum supergroup every topic is a question: its first message asks, later ones answer. Elsewhere `/ask …`
+ * starts a question and replies to that message answer it. `/accept`, as a reply to an answer, accepts it.
+ */
+async function groupMessage(deps: TelegramDeps, message: Message, api: BotApi): Promise<boolean> {
+  const { ctx } = deps;
+  const from = message.from!;
+  const user = telegramUser(from);
+  const chat: Chat = message.chat;
+  const m = messages(localeFromLanguageCode(from.language_code)).telegram;
+  const text = message.text ?? message.caption ?? "";
+  const command = text ? parseCommand(text) : null;
+  const where = { messageThreadId: message.is_topic_message ? message.message_thread_id : undefined };
+  const say = (reply: Reply) => sendReply(api, chat.id, reply, { ...where, replyToMessageId: message.message_id });
+  const messageRef = (id: number) => `tg:${chat.id}:${id}`;
+
+  if (command?.name === "accept") {
+    const target = message.reply_to_message;
+    const isTopicRoot = target && message.is_topic_message && target.message_id === message.message_thread_id;
+    if (!target || isTopicRoot) {
+      await say(textReply(m.acceptUsage));
+      return true;
+    }
+    const result = await acceptAnswer(ctx, { user, messageRef: messageRef(target.message_id) });
+    if (result.ok) await say(textReply(m.accepted({ id: result.questionId })));
+    else await say(textReply(result.reason === "FORBIDDEN" ? m.acceptForbidden : m.notAnAnswer));
+    return true;
+  }
+  if (command?.name === "ask") {
+    if (!command.raw) {
+      await say(textReply(m.askUsage));
+      return true;
+    }
+    const threadRef = message.is_topic_message
+      ? messageRef(message.message_thread_id!)
+      : messageRef(message.message_id);
+    const { questionId } = await askQuestion(ctx, {
+      user,
+      threadRef,
+      title: command.raw.slice(0, 120),
+      body: command.raw,
+    });
+    await say(textReply(m.questionRecorded({ id: questionId })));
+    return true;
+  }
+  if (command) {
+    // Member and creator commands belong in the private chat, where replies are personal.
+    if (command.name === "start" || command.name === "help") {
+      await say(textReply(m.privateOnly({ link: `https://t.me/${deps.botUsername}` })));
+      return true;
+    }
+    return false;
+  }
+  if (!text) return false;
+
+  if (message.is_topic_message && message.message_thread_id) {
+    const threadRef = messageRef(message.message_thread_id);
+    const answer = await answerQuestion(ctx, {
+      user,
+      threadRef,
+      body: text,
+      messageRef: messageRef(message.message_id),
+    });
+    if (answer) return true;
+    const topicName = message.reply_to_message?.forum_topic_created?.name ?? text.slice(0, 80);
+    const { questionId, isNew } = await askQuestion(ctx, { user, threadRef, title: topicName, body: text });
+    if (isNew) await say(textReply(m.questionRecorded({ id: questionId })));
+    return true;
+  }
+  const repliedTo = message.reply_to_message;
+  if (repliedTo) {
+    const answer = await answerQuestion(ctx, {
+      user,
+      threadRef: messageRef(repliedTo.message_id),
+      body: text,
+      messageRef: messageRef(message.message_id),
+    });
+    return answer !== null;
+  }
+  return false;
+}

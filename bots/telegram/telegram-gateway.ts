@@ -1,0 +1,126 @@
+/**
+ * Telegram as the core's ChatGateway and StarsPayments: personal messages, paid chats (join-request links, ban +
+ * unban to remove), membership look-ups, Stars refunds and subscription cancellation. Expected refusals come back as
+ * values: 429 → RATE_LIMITED with Telegram's retry_after, 403 "blocked by the user" → UNREACHABLE, missing rights →
+ * NOT_ALLOWED (the creator is told by the core).
+ */
+import type { Reply } from "../../core/conversation/reply.js";
+import type { AccessResult, AccountRef, ChatGateway, GateRef, SendResult, StarsPayments } from "../../core/ports.js";
+import { type BotApi, BotApiError } from "./bot-api.js";
+import { sendReply } from "./render.js";
+
+/** Where the gate's join link is kept between restarts (the core keeps it on the gate). */
+export interface InviteLinkStore {
+  get(chatId: string): Promise<string | null>;
+  set(chatId: string, link: string | null): Promise<void>;
+}
+
+export class TelegramGateway implements ChatGateway, StarsPayments {
+  readonly platform = "TELEGRAM" as const;
+  /** One join-request link per chat, made once: whoever follows it is checked against their entitlement. */
+  private readonly inviteLinks = new Map<string, Promise<string>>();
+  linkStore: InviteLinkStore | null = null;
+
+  constructor(private readonly api: BotApi) {}
+
+  async send(account: AccountRef, reply: Reply): Promise<SendResult> {
+    try {
+      const messageId = await sendReply(this.api, account.chatId ?? account.externalId, reply);
+      return { ok: true, messageId: messageId === undefined ? undefined : String(messageId) };
+    } catch (error) {
+      const e = asApiError(error);
+      if (e.code === 429) return { ok: false, reason: "RATE_LIMITED", retryAfterSeconds: e.retryAfterSeconds ?? 1 };
+      if (e.unreachable || (e.code === 400 && /chat not found/i.test(e.description))) {
+        return { ok: false, reason: "UNREACHABLE" };
+      }
+      return { ok: false, reason: "FAILED", detail: e.description };
+    }
+  }
+
+  async grantAccess(gate: GateRef, account: AccountRef): Promise<AccessResult> {
+    try {
+      if ((await this.isMember(gate, account)) === true) return { ok: true };
+      return { ok: true, inviteLink: await this.inviteLink(gate.externalId) };
+    } catch (error) {
+      return accessFailure(error);
+    }
+  }
+
+  async revokeAccess(gate: GateRef, account: AccountRef): Promise<AccessResult> {
+    const target = { chat_id: gate.externalId, user_id: Number(account.externalId) };
+    try {
+      // Ban + unban removes the member and leaves them free to buy and come back.
+      await this.api.call("banChatMember", { ...target, revoke_messages: false });
+      await this.api.call("unbanChatMember", { ...target, only_if_banned: true });
+      return { ok: true };
+    } catch (error) {
+      return accessFailure(error);
+    }
+  }
+
+  async isMember(gate: GateRef, account: AccountRef): Promise<boolean | null> {
+    try {
+      const member = await this.api.call<{ status: string; is_member?: boolean }>("getChatMember", {
+        chat_id: gate.externalId,
+        user_id: Number(account.externalId),
+      });
+      if (member.status === "restricted") return Boolean(member.is_member);
+      return member.status === "member" || member.status === "administrator" || member.status === "creator";
+    } catch {
+      return null;
+    }
+  }
+
+  async refundStarPayment(payerExternalId: string, chargeId: string): Promise<void> {
+    try {
+      await this.api.call("refundStarPayment", {
+        user_id: Number(payerExternalId),
+        telegram_payment_charge_id: chargeId,
+      });
+    } catch (error) {
+      // A retried refund of a refunded charge is done, not failed.
+      if (error instanceof BotApiError && /CHARGE_ALREADY_REFUNDED/.test(error.description)) return;
+      throw error;
+    }
+  }
+
+  async setStarSubscriptionCanceled(payerExternalId: string, chargeId: string, canceled: boolean): Promise<void> {
+    await this.api.call("editUserStarSubscription", {
+      user_id: Number(payerExternalId),
+      telegram_payment_charge_id: chargeId,
+      is_canceled: canceled,
+    });
+  }
+
+  private inviteLink(chatId: string): Promise<string> {
+    let link = this.inviteLinks.get(chatId);
+    if (!link) {
+      link = (async () => {
+        const stored = await this.linkStore?.get(chatId);
+        if (stored) return stored;
+        const created = await this.api.call<{ invite_link: string }>("createChatInviteLink", {
+          chat_id: chatId,
+          name: "Lyceum",
+          creates_join_request: true,
+        });
+        await this.linkStore?.set(chatId, created.invite_link);
+        return created.invite_link;
+      })();
+      // A failure is not cached: the next grant asks again (the creator may have fixed the rights).
+      link.catch(() => this.inviteLinks.delete(chatId));
+      this.inviteLinks.set(chatId, link);
+    }
+    return link;
+  }
+}
+
+function asApiError(error: unknown): BotApiError {
+  if (error instanceof BotApiError) return error;
+  return new BotApiError(0, error instanceof Error ? error.message : String(error));
+}
+
+function accessFailure(error: unknown): AccessResult {
+  const e = asApiError(error);
+  if (e.notAllowed) return { ok: false, reason: "NOT_ALLOWED", detail: e.description };
+  return { ok: false, reason: "FAILED", detail: e.description };
+}

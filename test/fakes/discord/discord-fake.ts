@@ -1,0 +1,955 @@
+/**
+ * A small local Discord: the REST routes the bot calls (over HTTP, under `/api/v10`) and a gateway over WebSocket
+ * (HELLO, heartbeat ACK, READY and GUILD_CREATE on IDENTIFY, then dispatches), enough for the real discord.js client
+ * to run end to end against it. No npm fake of Discord exists (see /work/shared/FACTS.md).
+ *
+ * It keeps one guild: roles with positions, members with roles, channels (a forum with tags), threads and messages.
+ * Role changes follow Discord's rule: the bot needs Manage Roles and its highest role above the target role, else
+ * 403 with code 50013 "Missing Permissions". DMs to a user who closed them answer 403 with code 50007. Any route can
+ * be made to answer 429 with a `Retry-After` a few times.
+ *
+ * Tests drive it the way Discord would: `command()`, `press()`, `submitModal()`, `contextMenu()` inject interactions;
+ * `post()` and `createForumPost()` inject messages; `addMember()`, `removeMember()`, `setRoles()` move members.
+ * They read what the bot did: `replyTo()` (the final interaction reply), `sent`, `dmsTo()`, `rolesOf()`.
+ *
+ * @example
+ * const discord = await startDiscordFake({ token: "t" });
+ * const client = new Client({ intents: [...], rest: { api: discord.apiBase } });
+ * await client.login("t");
+ * const reply = await discord.replyTo(discord.command(alice, "courses"));
+ */
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type WebSocket, WebSocketServer } from "ws";
+
+// --- Shapes (subsets of Discord's payloads)
+
+export interface FakeUser {
+  id: string;
+  username: string;
+  global_name: string | null;
+  discriminator: "0";
+  avatar: null;
+  bot?: boolean;
+}
+
+export interface FakeRole {
+  id: string;
+  name: string;
+  position: number;
+  permissions: string;
+  color: 0;
+  hoist: false;
+  managed: boolean;
+  mentionable: false;
+  flags: 0;
+  icon: null;
+  unicode_emoji: null;
+}
+
+export interface FakeMember {
+  user: FakeUser;
+  roles: string[];
+  joined_at: string;
+  nick: null;
+  avatar: null;
+  deaf: false;
+  mute: false;
+  flags: 0;
+  pending: false;
+}
+
+export interface FakeMessage {
+  id: string;
+  channel_id: string;
+  guild_id?: string;
+  author: FakeUser;
+  content: string;
+  embeds: unknown[];
+  components: unknown[];
+  flags: number;
+  timestamp: string;
+  edited_timestamp: string | null;
+  tts: false;
+  mention_everyone: false;
+  mentions: unknown[];
+  mention_roles: string[];
+  attachments: unknown[];
+  pinned: false;
+  type: 0 | 19 | 20;
+}
+
+export interface FakeChannel {
+  id: string;
+  type: number;
+  name?: string;
+  guild_id?: string;
+  parent_id?: string | null;
+  owner_id?: string;
+  position?: number;
+  permission_overwrites?: unknown[];
+  available_tags?: { id: string; name: string; moderated: boolean; emoji_id: null; emoji_name: null }[];
+  applied_tags?: string[];
+  recipients?: FakeUser[];
+  thread_metadata?: { archived: boolean; auto_archive_duration: number; archive_timestamp: string; locked: boolean };
+  flags?: number;
+  [key: string]: unknown;
+}
+
+/** What the bot answered to one interaction: the response callback, then edits of the original and follow-ups. */
+export interface InteractionRecord {
+  id: string;
+  token: string;
+  userId: string;
+  /** Callback type: 4 message, 5 deferred message, 6 deferred update, 7 update, 9 modal. */
+  callbackType: number | null;
+  /** The reply as the member sees it (after edits). */
+  content: string | null;
+  components: unknown[];
+  flags: number;
+  modal: { custom_id: string; title: string; components: unknown[] } | null;
+  followUps: { content: string; components: unknown[]; flags: number }[];
+  /** Set when the reply is final: a message callback, a modal, or the first edit of a deferred reply. */
+  done: Promise<void>;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  status: number;
+}
+
+const API = "/api/v10";
+const MANAGE_ROLES = 1n << 28n;
+const ADMINISTRATOR = 1n << 3n;
+const SEND_MESSAGES = 1n << 11n;
+const ALL_MEMBER_PERMISSIONS = String((1n << 40n) - 1n);
+
+let sequence = 0n;
+/** Snowflake-shaped ids that grow, like Discord's. */
+export function snowflake(): string {
+  sequence += 1n;
+  return String(((BigInt(Date.now()) - 1420070400000n) << 22n) + sequence);
+}
+
+class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: object,
+  ) {
+    super(JSON.stringify(body));
+  }
+}
+
+export interface DiscordFakeOptions {
+  token: string;
+  applicationId?: string;
+  guildId?: string;
+}
+
+export class DiscordFake {
+  readonly token: string;
+  readonly applicationId: string;
+  readonly guildId: string;
+  readonly botUser: FakeUser;
+  readonly botRoleId: string;
+  readonly roles = new Map<string, FakeRole>();
+  readonly members = new Map<string, FakeMember>();
+  readonly channels = new Map<string, FakeChannel>();
+  readonly messages = new Map<string, FakeMessage>();
+  readonly interactions = new Map<string, InteractionRecord>();
+  /** Slash commands the bot registered for the guild (bulk overwrite). */
+  guildCommands: Record<string, unknown>[] = [];
+  /** Every REST request the bot made, with the status it got. */
+  readonly requests: RecordedRequest[] = [];
+  /** Users whose DMs are closed (50007). */
+  readonly closedDms = new Set<string>();
+  /** Messages the bot posted through `POST /channels/:id/messages`. */
+  readonly sent: FakeMessage[] = [];
+  apiBase = "";
+  gatewayUrl = "";
+  identified = 0;
+  /** Dispatches sent to identified connections (READY and GUILD_CREATE included). */
+  dispatched = 0;
+
+  private readonly server = createServer((req, res) => void this.handle(req, res));
+  private readonly wss = new WebSocketServer({ server: this.server, path: "/gateway" });
+  private readonly sockets = new Set<{ socket: WebSocket; seq: number; ready: boolean }>();
+  private readonly failures: { method: string; path: RegExp; left: number; retryAfter: number }[] = [];
+  private readonly waiters = new Set<() => void>();
+  private readonly dmChannels = new Map<string, string>();
+  private readonly finishers = new Map<string, () => void>();
+
+  constructor(options: DiscordFakeOptions) {
+    this.token = options.token;
+    this.applicationId = options.applicationId ?? snowflake();
+    this.guildId = options.guildId ?? snowflake();
+    this.botUser = this.user("Lyceum", { bot: true, id: this.applicationId });
+    this.roles.set(this.guildId, this.role(this.guildId, "@everyone", 0, SEND_MESSAGES));
+    this.botRoleId = snowflake();
+    this.roles.set(this.botRoleId, this.role(this.botRoleId, "Lyceum", 2, MANAGE_ROLES | SEND_MESSAGES, true));
+    this.members.set(this.botUser.id, this.member(this.botUser, [this.botRoleId]));
+    this.wss.on("connection", (socket) => this.onConnection(socket));
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.apiBase = `http://127.0.0.1:${port}/api`;
+    this.gatewayUrl = `ws://127.0.0.1:${port}/gateway`;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.socket.terminate();
+    this.wss.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // --- Building the guild
+
+  user(name: string, options: { bot?: boolean; id?: string } = {}): FakeUser {
+    return {
+      id: options.id ?? snowflake(),
+      username: name.toLowerCase(),
+      global_name: name,
+      discriminator: "0",
+      avatar: null,
+      ...(options.bot ? { bot: true } : {}),
+    };
+  }
+
+  /** A role at `position` (the bot's own role is at 2: a role at 1 is manageable, at 3 is not). */
+  addRole(name: string, position = 1): string {
+    const id = snowflake();
+    const role = this.role(id, name, position, 0n);
+    this.roles.set(id, role);
+    this.dispatch("GUILD_ROLE_CREATE", { guild_id: this.guildId, role });
+    return id;
+  }
+
+  /** Moves a role (Server Settings → Roles, dragging it). */
+  moveRole(roleId: string, position: number): void {
+    const role = this.roles.get(roleId);
+    if (!role) throw new Error(`no role ${roleId}`);
+    role.position = position;
+    this.dispatch("GUILD_ROLE_UPDATE", { guild_id: this.guildId, role });
+  }
+
+  /** A user joins the guild (GUILD_MEMBER_ADD when the bot is connected). */
+  addMember(user: FakeUser, roles: string[] = []): FakeMember {
+    const member = this.member(user, roles);
+    this.members.set(user.id, member);
+    this.dispatch("GUILD_MEMBER_ADD", { ...member, guild_id: this.guildId });
+    return member;
+  }
+
+  removeMember(userId: string): void {
+    const member = this.members.get(userId);
+    if (!member) return;
+    this.members.delete(userId);
+    this.dispatch("GUILD_MEMBER_REMOVE", { guild_id: this.guildId, user: member.user });
+  }
+
+  /** Someone with Manage Roles changes a member's roles by hand. */
+  setRoles(userId: string, roles: string[]): void {
+    const member = this.members.get(userId);
+    if (!member) throw new Error(`no member ${userId}`);
+    member.roles = [...roles];
+    this.dispatch("GUILD_MEMBER_UPDATE", { ...member, guild_id: this.guildId });
+  }
+
+  rolesOf(userId: string): string[] {
+    return [...(this.members.get(userId)?.roles ?? [])];
+  }
+
+  hasRole(userId: string, roleId: string): boolean {
+    return this.rolesOf(userId).includes(roleId);
+  }
+
+  /** A forum channel with tags (for the Q&A place). */
+  addForum(name: string, tags: string[] = ["Solved"]): string {
+    const id = snowflake();
+    const channel: FakeChannel = {
+      id,
+      type: 15,
+      name,
+      guild_id: this.guildId,
+      parent_id: null,
+      position: this.channels.size,
+      permission_overwrites: [],
+      available_tags: tags.map((tag) => ({
+        id: snowflake(),
+        name: tag,
+        moderated: false,
+        emoji_id: null,
+        emoji_name: null,
+      })),
+      flags: 0,
+      default_reaction_emoji: null,
+      default_sort_order: null,
+      default_forum_layout: 0,
+      rate_limit_per_user: 0,
+      topic: null,
+      nsfw: false,
+    };
+    this.channels.set(id, channel);
+    this.dispatch("CHANNEL_CREATE", channel);
+    return id;
+  }
+
+  /** A text channel. */
+  addTextChannel(name: string): string {
+    const id = snowflake();
+    const channel: FakeChannel = {
+      id,
+      type: 0,
+      name,
+      guild_id: this.guildId,
+      parent_id: null,
+      position: this.channels.size,
+      permission_overwrites: [],
+      flags: 0,
+      topic: null,
+      nsfw: false,
+      rate_limit_per_user: 0,
+    };
+    this.channels.set(id, channel);
+    this.dispatch("CHANNEL_CREATE", channel);
+    return id;
+  }
+
+  tagName(threadId: string): string[] {
+    const thread = this.channels.get(threadId);
+    const forum = thread?.parent_id ? this.channels.get(thread.parent_id) : undefined;
+    return (thread?.applied_tags ?? []).map((id) => forum?.available_tags?.find((t) => t.id === id)?.name ?? id);
+  }
+
+  // --- What members do
+
+  /** A new forum post: THREAD_CREATE, then its starter message (whose id is the thread's id, as on Discord). */
+  createForumPost(author: FakeUser, forumId: string, title: string, body: string): string {
+    const id = snowflake();
+    const now = new Date().toISOString();
+    const thread: FakeChannel = {
+      id,
+      type: 11,
+      name: title,
+      guild_id: this.guildId,
+      parent_id: forumId,
+      owner_id: author.id,
+      applied_tags: [],
+      flags: 0,
+      message_count: 0,
+      member_count: 1,
+      rate_limit_per_user: 0,
+      last_message_id: id,
+      thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: now, locked: false },
+    };
+    this.channels.set(id, thread);
+    this.dispatch("THREAD_CREATE", { ...thread, newly_created: true });
+    this.postMessage(author, id, body, id);
+    return id;
+  }
+
+  /** A message in a channel or thread (MESSAGE_CREATE). */
+  post(author: FakeUser, channelId: string, content: string): string {
+    return this.postMessage(author, channelId, content, snowflake()).id;
+  }
+
+  private postMessage(author: FakeUser, channelId: string, content: string, id: string): FakeMessage {
+    const message = this.message(id, channelId, author, content);
+    this.messages.set(id, message);
+    const member = this.members.get(author.id);
+    this.dispatch("MESSAGE_CREATE", {
+      ...message,
+      ...(member ? { member: { ...member, user: undefined } } : {}),
+    });
+    return message;
+  }
+
+  /** A slash command; returns the interaction id. */
+  command(
+    user: FakeUser,
+    name: string,
+    options: Record<string, string | number | { role: string }> = {},
+    context: { locale?: string; channelId?: string; dm?: boolean } = {},
+  ): string {
+    const command = this.guildCommands.find((c) => c.name === name);
+    const roles: Record<string, FakeRole> = {};
+    for (const value of Object.values(options)) {
+      if (typeof value === "object" && this.roles.has(value.role)) roles[value.role] = this.roles.get(value.role)!;
+    }
+    return this.interact(user, context, {
+      type: 2,
+      data: {
+        id: (command?.id as string | undefined) ?? snowflake(),
+        name,
+        type: 1,
+        guild_id: this.guildId,
+        options: Object.entries(options).map(([optionName, value]) =>
+          typeof value === "object"
+            ? { name: optionName, type: 8, value: value.role }
+            : { name: optionName, type: typeof value === "number" ? 4 : 3, value },
+        ),
+        ...(Object.keys(roles).length ? { resolved: { roles } } : {}),
+      },
+    });
+  }
+
+  /** Any interaction payload (for malformed ones too); returns its id. */
+  interact(
+    user: FakeUser,
+    context: { locale?: string; channelId?: string; dm?: boolean },
+    payload: { type: number; data?: unknown; message?: unknown },
+  ): string {
+    const id = snowflake();
+    const token = randomBytes(16).toString("hex");
+    let resolveDone: () => void = () => {};
+    const record: InteractionRecord = {
+      id,
+      token,
+      userId: user.id,
+      callbackType: null,
+      content: null,
+      components: [],
+      flags: 0,
+      modal: null,
+      followUps: [],
+      done: new Promise<void>((resolve) => {
+        resolveDone = resolve;
+      }),
+    };
+    this.finishers.set(id, resolveDone);
+    this.interactions.set(id, record);
+    const member = this.members.get(user.id);
+    const channelId = context.channelId ?? (context.dm ? this.dmChannel(user) : this.defaultChannel());
+    const channel = this.channels.get(channelId);
+    this.dispatch("INTERACTION_CREATE", {
+      id,
+      token,
+      application_id: this.applicationId,
+      version: 1,
+      locale: context.locale ?? "en-US",
+      guild_locale: "en-US",
+      app_permissions: ALL_MEMBER_PERMISSIONS,
+      entitlements: [],
+      authorizing_integration_owners: { "0": this.guildId },
+      context: context.dm ? 1 : 0,
+      attachment_size_limit: 10_485_760,
+      channel_id: channelId,
+      channel: channel ? { ...channel } : { id: channelId, type: 0 },
+      ...(context.dm || !member
+        ? { user }
+        : { guild_id: this.guildId, member: { ...member, permissions: ALL_MEMBER_PERMISSIONS } }),
+      ...payload,
+    });
+    return id;
+  }
+
+  /** Presses a button on a message the bot sent in reply to `interactionId`. */
+  press(user: FakeUser, customId: string, onReplyTo?: string): string {
+    const original = onReplyTo ? this.interactions.get(onReplyTo) : undefined;
+    const message = this.message(snowflake(), this.defaultChannel(), this.botUser, original?.content ?? "");
+    return this.interact(
+      user,
+      {},
+      {
+        type: 3,
+        data: { custom_id: customId, component_type: 2 },
+        message: { ...message, components: original?.components ?? [], flags: original?.flags ?? 0 },
+      },
+    );
+  }
+
+  /** Submits a modal the bot showed. */
+  submitModal(user: FakeUser, customId: string, fields: Record<string, string>): string {
+    return this.interact(
+      user,
+      {},
+      {
+        type: 5,
+        data: {
+          custom_id: customId,
+          components: Object.entries(fields).map(([fieldId, value]) => ({
+            type: 1,
+            components: [{ type: 4, custom_id: fieldId, value }],
+          })),
+        },
+      },
+    );
+  }
+
+  /** A message context-menu command (right click on a message → Apps → `name`). */
+  contextMenu(user: FakeUser, name: string, messageId: string): string {
+    const message = this.messages.get(messageId);
+    if (!message) throw new Error(`no message ${messageId}`);
+    const command = this.guildCommands.find((c) => c.name === name);
+    return this.interact(
+      user,
+      { channelId: message.channel_id },
+      {
+        type: 2,
+        data: {
+          id: (command?.id as string | undefined) ?? snowflake(),
+          name,
+          type: 3,
+          guild_id: this.guildId,
+          target_id: messageId,
+          resolved: { messages: { [messageId]: message } },
+        },
+      },
+    );
+  }
+
+  /** Resolves with the final reply to an interaction (a message, a modal, or a deferred reply's first edit). */
+  async replyTo(interactionId: string, timeoutMs = 15_000): Promise<InteractionRecord> {
+    const record = this.interactions.get(interactionId);
+    if (!record) throw new Error(`no interaction ${interactionId}`);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no reply to interaction ${interactionId}`)), timeoutMs);
+    });
+    try {
+      await Promise.race([record.done, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+    return record;
+  }
+
+  /** Text of the messages the bot sent in DMs to a user. */
+  dmsTo(userId: string): string[] {
+    const channelId = this.dmChannels.get(userId);
+    return this.sent.filter((m) => m.channel_id === channelId).map((m) => m.content);
+  }
+
+  /** Waits until `check` holds, re-checking after every request and dispatch (no fixed sleeps). */
+  async until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+    if (check()) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error("condition not met on the Discord fake"));
+      }, timeoutMs);
+      const waiter = () => {
+        if (!check()) return;
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+        resolve();
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** The next `count` requests matching `method` and `path` answer 429 with `Retry-After: retryAfter` seconds. */
+  rateLimitNext(method: string, path: RegExp, count: number, retryAfter = 0.05): void {
+    this.failures.push({ method, path, left: count, retryAfter });
+  }
+
+  // --- Gateway
+
+  private onConnection(socket: WebSocket): void {
+    const connection = { socket, seq: 0, ready: false };
+    this.sockets.add(connection);
+    socket.on("close", () => this.sockets.delete(connection));
+    socket.on("message", (raw) => {
+      const payload = JSON.parse(String(raw)) as { op: number; d: unknown };
+      if (payload.op === 1) socket.send(JSON.stringify({ op: 11, d: null }));
+      if (payload.op === 2) this.identify(connection, payload.d as { token: string });
+    });
+    socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41_250 } }));
+  }
+
+  private identify(connection: { socket: WebSocket; seq: number; ready: boolean }, data: { token: string }): void {
+    if (data.token !== this.token) {
+      connection.socket.close(4004, "Authentication failed.");
+      return;
+    }
+    this.identified += 1;
+    const send = (t: string, d: unknown) => {
+      this.dispatched += 1;
+      connection.seq += 1;
+      connection.socket.send(JSON.stringify({ op: 0, t, s: connection.seq, d }));
+    };
+    send("READY", {
+      v: 10,
+      user: this.botUser,
+      guilds: [{ id: this.guildId, unavailable: true }],
+      session_id: randomBytes(8).toString("hex"),
+      resume_gateway_url: this.gatewayUrl,
+      shard: [0, 1],
+      application: { id: this.applicationId, flags: 0 },
+    });
+    send("GUILD_CREATE", this.guildPayload());
+    connection.ready = true;
+  }
+
+  private guildPayload() {
+    return {
+      id: this.guildId,
+      name: "Lyceum Community",
+      icon: null,
+      owner_id: snowflake(),
+      preferred_locale: "en-US",
+      features: [],
+      roles: [...this.roles.values()],
+      emojis: [],
+      stickers: [],
+      members: [...this.members.values()],
+      member_count: this.members.size,
+      channels: [...this.channels.values()].filter((c) => c.type !== 11 && c.type !== 1),
+      threads: [...this.channels.values()].filter((c) => c.type === 11),
+      presences: [],
+      voice_states: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      soundboard_sounds: [],
+      large: false,
+      unavailable: false,
+      joined_at: new Date().toISOString(),
+      premium_tier: 0,
+      system_channel_flags: 0,
+      verification_level: 0,
+      default_message_notifications: 0,
+      explicit_content_filter: 0,
+      mfa_level: 0,
+      nsfw_level: 0,
+      afk_timeout: 300,
+    };
+  }
+
+  /** Sends a dispatch to every identified connection. */
+  dispatch(t: string, d: unknown): void {
+    for (const connection of this.sockets) {
+      if (!connection.ready) continue;
+      this.dispatched += 1;
+      connection.seq += 1;
+      connection.socket.send(JSON.stringify({ op: 0, t, s: connection.seq, d }));
+    }
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  // --- REST
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://fake");
+    const method = req.method ?? "GET";
+    const path = decodeURIComponent(url.pathname);
+    let status = 200;
+    let body: unknown = null;
+    try {
+      const failure = this.failures.find((f) => f.left > 0 && f.method === method && f.path.test(path));
+      if (failure) {
+        failure.left -= 1;
+        res.setHeader("retry-after", String(failure.retryAfter));
+        res.setHeader("x-ratelimit-scope", "user");
+        throw new HttpProblem(429, {
+          message: "You are being rate limited.",
+          retry_after: failure.retryAfter,
+          global: false,
+        });
+      }
+      const interactionCallback = /^\/api\/v10\/interactions\/(\d+)\/([\w-]+)\/callback$/.exec(path);
+      if (!interactionCallback && !path.startsWith(`${API}/webhooks/`)) this.authorize(req);
+      const raw = await readBody(req);
+      const payload = await parsePayload(raw, String(req.headers["content-type"] ?? ""));
+      const result = this.route(method, path, payload, url);
+      status = result.status;
+      body = result.body;
+    } catch (error) {
+      if (error instanceof HttpProblem) {
+        status = error.status;
+        body = error.body;
+      } else {
+        status = 500;
+        body = { message: error instanceof Error ? error.message : String(error), code: 0 };
+      }
+    }
+    this.requests.push({ method, path, status });
+    if (status === 204) {
+      res.writeHead(204).end();
+    } else {
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    }
+    this.wake();
+  }
+
+  private authorize(req: IncomingMessage): void {
+    if (req.headers.authorization !== `Bot ${this.token}`) {
+      throw new HttpProblem(401, { message: "401: Unauthorized", code: 0 });
+    }
+  }
+
+  private route(
+    method: string,
+    path: string,
+    payload: Record<string, unknown>,
+    url: URL,
+  ): { status: number; body: unknown } {
+    const p = path.slice(API.length);
+    const ok = (body: unknown) => ({ status: 200, body });
+    let m = [] as unknown as RegExpExecArray;
+    /** Matches `re` against the path and keeps the match in `m`. */
+    const at = (re: RegExp): boolean => {
+      const found = re.exec(p);
+      if (found) m = found;
+      return found !== null;
+    };
+    if (method === "GET" && p === "/gateway/bot") {
+      return ok({
+        url: this.gatewayUrl,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+      });
+    }
+    if (method === "GET" && p === "/users/@me") return ok(this.botUser);
+    if (at(/^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/) && method === "PUT") {
+      const commands = (payload as unknown as Record<string, unknown>[]).map((c) => ({
+        ...c,
+        id: snowflake(),
+        application_id: this.applicationId,
+        guild_id: m[2],
+        version: snowflake(),
+        default_member_permissions: c.default_member_permissions ?? null,
+        type: c.type ?? 1,
+      }));
+      this.guildCommands = commands;
+      return ok(commands);
+    }
+    if (at(/^\/interactions\/(\d+)\/([\w-]+)\/callback$/) && method === "POST") {
+      return this.interactionCallback(m[1]!, m[2]!, payload as { type: number; data?: Record<string, unknown> });
+    }
+    if (at(/^\/webhooks\/(\d+)\/([\w-]+)\/messages\/@original$/)) {
+      const record = this.byToken(m[2]!);
+      if (method === "PATCH") {
+        if ("content" in payload) record.content = String(payload.content ?? "");
+        if ("components" in payload) record.components = (payload.components as unknown[]) ?? [];
+        this.finish(record);
+        return ok(this.message(snowflake(), this.defaultChannel(), this.botUser, record.content ?? ""));
+      }
+      if (method === "GET")
+        return ok(this.message(snowflake(), this.defaultChannel(), this.botUser, record.content ?? ""));
+    }
+    if (at(/^\/webhooks\/(\d+)\/([\w-]+)$/) && method === "POST") {
+      const record = this.byToken(m[2]!);
+      const content = String(payload.content ?? "");
+      record.followUps.push({
+        content,
+        components: (payload.components as unknown[]) ?? [],
+        flags: Number(payload.flags ?? 0),
+      });
+      void url;
+      return ok({
+        ...this.message(snowflake(), this.defaultChannel(), this.botUser, content),
+        flags: payload.flags ?? 0,
+      });
+    }
+    if (method === "POST" && p === "/users/@me/channels") {
+      const recipient = String(payload.recipient_id ?? "");
+      const user = this.members.get(recipient)?.user ?? { ...this.user("someone"), id: recipient };
+      const id = this.dmChannel(user);
+      return ok(this.channels.get(id));
+    }
+    if (at(/^\/channels\/(\d+)\/messages$/) && method === "POST") {
+      const channel = this.channels.get(m[1]!);
+      if (!channel) throw new HttpProblem(404, { message: "Unknown Channel", code: 10003 });
+      const recipient = channel.recipients?.[0];
+      if (channel.type === 1 && recipient && this.closedDms.has(recipient.id)) {
+        throw new HttpProblem(403, { message: "Cannot send messages to this user", code: 50007 });
+      }
+      const message = {
+        ...this.message(snowflake(), channel.id, this.botUser, String(payload.content ?? "")),
+        components: (payload.components as unknown[]) ?? [],
+        embeds: (payload.embeds as unknown[]) ?? [],
+      };
+      this.messages.set(message.id, message);
+      this.sent.push(message);
+      return ok(message);
+    }
+    if (at(/^\/channels\/(\d+)$/)) {
+      const channel = this.channels.get(m[1]!);
+      if (!channel) throw new HttpProblem(404, { message: "Unknown Channel", code: 10003 });
+      if (method === "GET") return ok(channel);
+      if (method === "PATCH") {
+        if (Array.isArray(payload.applied_tags)) channel.applied_tags = payload.applied_tags.map(String);
+        if (typeof payload.name === "string") channel.name = payload.name;
+        this.dispatch("THREAD_UPDATE", channel);
+        return ok(channel);
+      }
+    }
+    if (at(/^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/)) {
+      return this.changeRole(method, m[2]!, m[3]!);
+    }
+    if (at(/^\/guilds\/(\d+)\/members\/(\d+)$/) && method === "GET") {
+      const member = this.members.get(m[2]!);
+      if (!member) throw new HttpProblem(404, { message: "Unknown Member", code: 10007 });
+      return ok(member);
+    }
+    if (at(/^\/guilds\/(\d+)\/members$/) && method === "GET") {
+      const after = url.searchParams.get("after") ?? "0";
+      const limit = Number(url.searchParams.get("limit") ?? "1");
+      const list = [...this.members.values()]
+        .filter((member) => BigInt(member.user.id) > BigInt(after))
+        .sort((a, b) => (BigInt(a.user.id) < BigInt(b.user.id) ? -1 : 1))
+        .slice(0, limit);
+      return ok(list);
+    }
+    if (at(/^\/guilds\/(\d+)\/roles$/) && method === "GET") return ok([...this.roles.values()]);
+    if (at(/^\/guilds\/(\d+)$/) && method === "GET") return ok(this.guildPayload());
+    throw new HttpProblem(404, { message: `404: Not Found (${method} ${p})`, code: 0 });
+  }
+
+  private changeRole(method: string, userId: string, roleId: string): { status: number; body: unknown } {
+    const member = this.members.get(userId);
+    if (!member) throw new HttpProblem(404, { message: "Unknown Member", code: 10007 });
+    const role = this.roles.get(roleId);
+    if (!role) throw new HttpProblem(404, { message: "Unknown Role", code: 10011 });
+    const me = this.members.get(this.botUser.id)!;
+    const myRoles = [this.guildId, ...me.roles].map((id) => this.roles.get(id)!).filter(Boolean);
+    const permissions = myRoles.reduce((acc, r) => acc | BigInt(r.permissions), 0n);
+    const highest = Math.max(...myRoles.map((r) => r.position));
+    const allowed = (permissions & (MANAGE_ROLES | ADMINISTRATOR)) !== 0n && role.position < highest && !role.managed;
+    if (!allowed) throw new HttpProblem(403, { message: "Missing Permissions", code: 50013 });
+    const has = member.roles.includes(roleId);
+    if (method === "PUT" && !has) member.roles.push(roleId);
+    if (method === "DELETE" && has) member.roles = member.roles.filter((r) => r !== roleId);
+    if ((method === "PUT" && !has) || (method === "DELETE" && has)) {
+      this.dispatch("GUILD_MEMBER_UPDATE", { ...member, guild_id: this.guildId });
+    }
+    return { status: 204, body: null };
+  }
+
+  private interactionCallback(
+    id: string,
+    token: string,
+    payload: { type: number; data?: Record<string, unknown> },
+  ): { status: number; body: unknown } {
+    const record = this.interactions.get(id);
+    if (!record || record.token !== token) throw new HttpProblem(404, { message: "Unknown interaction", code: 10062 });
+    if (record.callbackType !== null) {
+      throw new HttpProblem(400, { message: "Interaction has already been acknowledged.", code: 40060 });
+    }
+    record.callbackType = payload.type;
+    const data = payload.data ?? {};
+    record.flags = Number(data.flags ?? 0);
+    if (payload.type === 4 || payload.type === 7) {
+      record.content = String(data.content ?? "");
+      record.components = (data.components as unknown[]) ?? [];
+      this.finish(record);
+    } else if (payload.type === 9) {
+      record.modal = {
+        custom_id: String(data.custom_id),
+        title: String(data.title),
+        components: (data.components as unknown[]) ?? [],
+      };
+      this.finish(record);
+    }
+    return { status: 204, body: null };
+  }
+
+  private finish(record: InteractionRecord): void {
+    this.finishers.get(record.id)?.();
+  }
+
+  private byToken(token: string): InteractionRecord {
+    for (const record of this.interactions.values()) if (record.token === token) return record;
+    throw new HttpProblem(404, { message: "Unknown Webhook", code: 10015 });
+  }
+
+  private dmChannel(user: FakeUser): string {
+    const existing = this.dmChannels.get(user.id);
+    if (existing) return existing;
+    const id = snowflake();
+    this.channels.set(id, { id, type: 1, recipients: [user], last_message_id: null, flags: 0 });
+    this.dmChannels.set(user.id, id);
+    return id;
+  }
+
+  private defaultChannel(): string {
+    for (const channel of this.channels.values()) if (channel.type === 0) return channel.id;
+    return this.addTextChannel("general");
+  }
+
+  private role(id: string, name: string, position: number, permissions: bigint, managed = false): FakeRole {
+    return {
+      id,
+      name,
+      position,
+      permissions: String(permissions),
+      color: 0,
+      hoist: false,
+      managed,
+      mentionable: false,
+      flags: 0,
+      icon: null,
+      unicode_emoji: null,
+    };
+  }
+
+  private member(user: FakeUser, roles: string[]): FakeMember {
+    return {
+      user,
+      roles: [...roles],
+      joined_at: new Date().toISOString(),
+      nick: null,
+      avatar: null,
+      deaf: false,
+      mute: false,
+      flags: 0,
+      pending: false,
+    };
+  }
+
+  private message(id: string, channelId: string, author: FakeUser, content: string): FakeMessage {
+    const channel = this.channels.get(channelId);
+    return {
+      id,
+      channel_id: channelId,
+      ...(channel?.guild_id ? { guild_id: channel.guild_id } : {}),
+      author,
+      content,
+      embeds: [],
+      components: [],
+      flags: 0,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      pinned: false,
+      type: 0,
+    };
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** JSON bodies, or multipart ones (discord.js sends `payload_json` when it attaches files). */
+async function parsePayload(raw: Buffer, contentType: string): Promise<Record<string, unknown>> {
+  if (raw.length === 0) return {};
+  if (contentType.startsWith("multipart/form-data")) {
+    const form = await new Response(new Uint8Array(raw), { headers: { "content-type": contentType } }).formData();
+    const json = form.get("payload_json");
+    return typeof json === "string" ? (JSON.parse(json) as Record<string, unknown>) : {};
+  }
+  return JSON.parse(raw.toString("utf8")) as Record<string, unknown>;
+}
+
+/** Starts a fake Discord on a random local port. */
+export async function startDiscordFake(options: DiscordFakeOptions): Promise<DiscordFake> {
+  const fake = new DiscordFake(options);
+  await fake.listen();
+  return fake;
+}

@@ -1,0 +1,743 @@
+/**
+ * A local fake of the Telegram Bot API, spoken over HTTP the way the real server speaks it, so the real grammY and
+ * Telegraf clients run against it unchanged (`apiRoot` / `telegram.apiRoot`). It keeps just enough state to be
+ * honest: chats with members, join requests, invite links, sent messages, invoices and Stars charges; getUpdates long
+ * polls, and setWebhook switches delivery to signed POSTs. Tests inject what users do (a message, a button press, a
+ * pre-checkout query, a payment, a join request, someone leaving) and read back what the bot called.
+ *
+ * @example const fake = await startBotApiFake(); const bot = new Bot(TOKEN, { client: { apiRoot: fake.apiRoot } });
+ */
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export const FAKE_TOKEN = "123456:TEST-token-for-the-fake";
+export const BOT_USER = { id: 123456, is_bot: true, first_name: "Lyceum", username: "LyceumTestBot" };
+
+type Json = Record<string, unknown>;
+
+export interface FakeUser {
+  id: number;
+  first_name: string;
+  username?: string;
+  language_code?: string;
+}
+
+export interface RecordedCall {
+  method: string;
+  params: Json;
+}
+
+interface FakeChat {
+  id: number;
+  type: "group" | "supergroup" | "channel";
+  title: string;
+  is_forum: boolean;
+  /** user id → status ("member", "administrator", "left", "kicked", …). */
+  members: Map<number, string>;
+  joinRequests: Set<number>;
+  botStatus: "administrator" | "member" | "left" | "kicked";
+  botRights: { can_invite_users: boolean; can_restrict_members: boolean; can_manage_topics: boolean };
+}
+
+interface Failure {
+  method: string;
+  times: number;
+  error: { error_code: number; description: string; parameters?: Json };
+  chatId?: number;
+}
+
+export interface StarsCharge {
+  chargeId: string;
+  userId: number;
+  amount: number;
+  refunded: boolean;
+  subscriptionCanceled: boolean;
+}
+
+export class BotApiFake {
+  readonly calls: RecordedCall[] = [];
+  readonly users = new Map<number, FakeUser>();
+  readonly chats = new Map<number, FakeChat>();
+  /** Users who blocked the bot: anything sent to them answers 403. */
+  readonly blocked = new Set<number>();
+  readonly charges = new Map<string, StarsCharge>();
+  readonly inviteLinks = new Map<string, { chatId: number; createsJoinRequest: boolean; name?: string }>();
+  webhook: { url: string; secretToken?: string } | null = null;
+  apiRoot = "";
+
+  private server: Server | null = null;
+  private updates: Json[] = [];
+  private nextUpdateId = 1;
+  private nextMessageId = 1000;
+  private pollers: (() => void)[] = [];
+  private failures: Failure[] = [];
+  private preCheckoutAnswers = new Map<string, (answer: { ok: boolean; error_message?: string }) => void>();
+  private callWaiters: { match: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }[] = [];
+  private closed = false;
+
+  constructor(readonly token = FAKE_TOKEN) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => {
+      void this.route(request).then(({ status, body }) => {
+        response.writeHead(status, { "content-type": "application/json" });
+        response.end(JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.apiRoot = `http://127.0.0.1:${port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const wake of this.pollers.splice(0)) wake();
+    await new Promise<void>((resolve) => {
+      this.server?.closeAllConnections();
+      this.server?.close(() => resolve());
+    });
+  }
+
+  /** Forgets everything recorded and every chat; keeps the server and the webhook setting. */
+  reset(): void {
+    this.calls.length = 0;
+    this.users.clear();
+    this.chats.clear();
+    this.blocked.clear();
+    this.charges.clear();
+    this.inviteLinks.clear();
+    this.failures.length = 0;
+    this.updates.length = 0;
+  }
+
+  // --- What tests set up
+
+  user(id: number, first_name: string, options: { username?: string; language_code?: string } = {}): FakeUser {
+    const user = { id, first_name, ...options };
+    this.users.set(id, user);
+    return user;
+  }
+
+  chat(
+    id: number,
+    options: { type?: FakeChat["type"]; title?: string; forum?: boolean; botStatus?: FakeChat["botStatus"] } = {},
+  ): FakeChat {
+    const chat: FakeChat = {
+      id,
+      type: options.type ?? "supergroup",
+      title: options.title ?? `Chat ${id}`,
+      is_forum: options.forum ?? false,
+      members: new Map(),
+      joinRequests: new Set(),
+      botStatus: options.botStatus ?? "administrator",
+      botRights: { can_invite_users: true, can_restrict_members: true, can_manage_topics: true },
+    };
+    this.chats.set(id, chat);
+    return chat;
+  }
+
+  /** The next `times` calls of `method` (optionally to one chat) fail with this Bot API error. */
+  failNext(method: string, error: Failure["error"], options: { times?: number; chatId?: number } = {}): void {
+    this.failures.push({ method, error, times: options.times ?? 1, chatId: options.chatId });
+  }
+
+  /** Next call(s) answer 429 Too Many Requests with `retry_after`. */
+  rateLimitNext(method: string, retryAfterSeconds: number, options: { times?: number; chatId?: number } = {}): void {
+    this.failNext(
+      method,
+      {
+        error_code: 429,
+        description: `Too Many Requests: retry after ${retryAfterSeconds}`,
+        parameters: { retry_after: retryAfterSeconds },
+      },
+      options,
+    );
+  }
+
+  // --- What users do (each returns the update id)
+
+  /** A private message from the user; `/commands` carry a bot_command entity like the real thing. */
+  say(user: FakeUser, text: string): number {
+    return this.push({
+      message: this.message(user, { id: user.id, type: "private", first_name: user.first_name }, text),
+    });
+  }
+
+  /** A message in a group; `threadId` for a forum topic, `replyTo` for a reply thread. */
+  sayInGroup(
+    user: FakeUser,
+    chatId: number,
+    text: string,
+    options: { threadId?: number; replyTo?: number; topicName?: string } = {},
+  ): { updateId: number; messageId: number } {
+    const chat = this.chats.get(chatId);
+    const message = this.message(
+      user,
+      { id: chatId, type: chat?.type ?? "supergroup", title: chat?.title ?? "group", is_forum: chat?.is_forum },
+      text,
+    );
+    if (options.threadId !== undefined) {
+      message.message_thread_id = options.threadId;
+      message.is_topic_message = true;
+      message.reply_to_message = {
+        message_id: options.threadId,
+        date: message.date,
+        chat: message.chat,
+        forum_topic_created: { name: options.topicName ?? "Topic", icon_color: 0x6fb9f0 },
+      };
+    }
+    if (options.replyTo !== undefined) {
+      message.reply_to_message = { message_id: options.replyTo, date: message.date, chat: message.chat, text: "…" };
+    }
+    return { updateId: this.push({ message }), messageId: message.message_id as number };
+  }
+
+  /** A forum topic created in a supergroup (the service message). Returns the topic's thread id. */
+  createTopic(user: FakeUser, chatId: number, name: string): { updateId: number; threadId: number } {
+    const chat = this.chats.get(chatId);
+    const messageId = this.nextMessageId++;
+    const message = {
+      message_id: messageId,
+      message_thread_id: messageId,
+      is_topic_message: true,
+      date: now(),
+      from: user,
+      chat: { id: chatId, type: "supergroup", title: chat?.title ?? "group", is_forum: true },
+      forum_topic_created: { name, icon_color: 0x6fb9f0 },
+    };
+    return { updateId: this.push({ message }), threadId: messageId };
+  }
+
+  /** Presses an inline button; `data` is whatever the client sends (tests may tamper with it). */
+  press(user: FakeUser, data: string, messageId = this.lastMessageIdTo(user.id) ?? 1): number {
+    return this.push({
+      callback_query: {
+        id: randomId(),
+        from: user,
+        chat_instance: "ci",
+        data,
+        message: { message_id: messageId, date: now(), chat: { id: user.id, type: "private" }, text: "…" },
+      },
+    });
+  }
+
+  /** Telegram's pre-checkout query; resolves with the bot's answer (the real server gives the bot 10 s). */
+  preCheckout(
+    user: FakeUser,
+    invoice: { payload: string; total_amount: number; currency?: string },
+  ): { updateId: number; answer: Promise<{ ok: boolean; error_message?: string }> } {
+    const id = randomId();
+    const answer = new Promise<{ ok: boolean; error_message?: string }>((resolve) => {
+      this.preCheckoutAnswers.set(id, resolve);
+    });
+    const updateId = this.push({
+      pre_checkout_query: {
+        id,
+        from: user,
+        currency: invoice.currency ?? "XTR",
+        total_amount: invoice.total_amount,
+        invoice_payload: invoice.payload,
+      },
+    });
+    return { updateId, answer };
+  }
+
+  /** The service message Telegram sends after the user paid. Same `chargeId` twice = the same payment redelivered. */
+  successfulPayment(
+    user: FakeUser,
+    payment: {
+      payload: string;
+      total_amount: number;
+      chargeId?: string;
+      currency?: string;
+      subscriptionExpiresAt?: Date;
+      isRecurring?: boolean;
+      isFirstRecurring?: boolean;
+    },
+  ): { updateId: number; chargeId: string } {
+    const chargeId = payment.chargeId ?? `stxchg_${randomId()}`;
+    if (!this.charges.has(chargeId)) {
+      this.charges.set(chargeId, {
+        chargeId,
+        userId: user.id,
+        amount: payment.total_amount,
+        refunded: false,
+        subscriptionCanceled: false,
+      });
+    }
+    const successful_payment: Json = {
+      currency: payment.currency ?? "XTR",
+      total_amount: payment.total_amount,
+      invoice_payload: payment.payload,
+      telegram_payment_charge_id: chargeId,
+      provider_payment_charge_id: "",
+    };
+    if (payment.subscriptionExpiresAt) {
+      successful_payment.subscription_expiration_date = Math.floor(payment.subscriptionExpiresAt.getTime() / 1000);
+    }
+    if (payment.isRecurring) successful_payment.is_recurring = true;
+    if (payment.isFirstRecurring) successful_payment.is_first_recurring = true;
+    const message = this.message(user, { id: user.id, type: "private", first_name: user.first_name }, undefined);
+    message.successful_payment = successful_payment;
+    return { updateId: this.push({ message }), chargeId };
+  }
+
+  /** The user follows a join-request invite link. */
+  requestJoin(user: FakeUser, chatId: number, inviteLink?: string): number {
+    const chat = this.requireChat(chatId);
+    chat.joinRequests.add(user.id);
+    return this.push({
+      chat_join_request: {
+        chat: { id: chatId, type: chat.type, title: chat.title },
+        from: user,
+        user_chat_id: user.id,
+        date: now(),
+        ...(inviteLink
+          ? {
+              invite_link: {
+                invite_link: inviteLink,
+                creator: BOT_USER,
+                creates_join_request: true,
+                is_primary: false,
+                is_revoked: false,
+              },
+            }
+          : {}),
+      },
+    });
+  }
+
+  /** The user gets into the chat without a join request (an admin added them, an old plain link). */
+  join(user: FakeUser, chatId: number): number {
+    const chat = this.requireChat(chatId);
+    const old = chat.members.get(user.id) ?? "left";
+    chat.members.set(user.id, "member");
+    return this.push({ chat_member: this.memberUpdate(chat, user, old, "member") });
+  }
+
+  /** The user leaves the chat on their own. */
+  leave(user: FakeUser, chatId: number): number {
+    const chat = this.requireChat(chatId);
+    const old = chat.members.get(user.id) ?? "member";
+    chat.members.set(user.id, "left");
+    return this.push({ chat_member: this.memberUpdate(chat, user, old, "left") });
+  }
+
+  /** The bot is removed from, or demoted in, the chat by an admin. */
+  changeBotStatus(chatId: number, status: FakeChat["botStatus"], by: FakeUser): number {
+    const chat = this.requireChat(chatId);
+    const old = chat.botStatus;
+    chat.botStatus = status;
+    return this.push({ my_chat_member: this.memberUpdate(chat, by, old, status, BOT_USER) });
+  }
+
+  // --- What tests read back
+
+  callsOf(method: string): Json[] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.params);
+  }
+
+  /** Texts the bot sent to a chat (messages and invoice titles), in order. */
+  textsTo(chatId: number): string[] {
+    return this.calls
+      .filter((c) => (c.method === "sendMessage" || c.method === "sendInvoice") && Number(c.params.chat_id) === chatId)
+      .map((c) => String(c.params.text ?? c.params.title));
+  }
+
+  /** Everything sent to a chat as one string, HTML tags removed, for `toContain` checks. */
+  transcript(chatId: number): string {
+    return this.textsTo(chatId)
+      .join("\n")
+      .replace(/<[^>]+>/g, "")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, "&");
+  }
+
+  isMember(chatId: number, userId: number): boolean {
+    const status = this.chats.get(chatId)?.members.get(userId);
+    return status === "member" || status === "administrator" || status === "creator";
+  }
+
+  /** Resolves when the bot makes a matching call (already made ones count). */
+  waitForCall(method: string, match: (params: Json) => boolean = () => true, timeoutMs = 5000): Promise<Json> {
+    const found = this.calls.find((c) => c.method === method && match(c.params));
+    if (found) return Promise.resolve(found.params);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the bot never called ${method}`)), timeoutMs);
+      this.callWaiters.push({
+        match: (c) => c.method === method && match(c.params),
+        resolve: (c) => {
+          clearTimeout(timer);
+          resolve(c.params);
+        },
+      });
+    });
+  }
+
+  /** The id of the last update pushed (tests wait until the bot handled everything up to it). */
+  get lastUpdateId(): number {
+    return this.nextUpdateId - 1;
+  }
+
+  // --- Internals
+
+  private lastMessageIdTo(chatId: number): number | undefined {
+    for (let i = this.calls.length - 1; i >= 0; i--) {
+      const c = this.calls[i]!;
+      if (c.method === "sendMessage" && Number(c.params.chat_id) === chatId) return c.params.__message_id as number;
+    }
+    return undefined;
+  }
+
+  private message(user: FakeUser, chat: Json, text: string | undefined): Json {
+    const message: Json = { message_id: this.nextMessageId++, date: now(), from: user, chat };
+    if (text !== undefined) {
+      message.text = text;
+      const command = /^\/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?/.exec(text);
+      if (command) message.entities = [{ type: "bot_command", offset: 0, length: command[0].length }];
+    }
+    return message;
+  }
+
+  private memberUpdate(chat: FakeChat, by: FakeUser, oldStatus: string, newStatus: string, subject?: Json): Json {
+    const member = (status: string) => ({ user: subject ?? by, status });
+    return {
+      chat: { id: chat.id, type: chat.type, title: chat.title },
+      from: by,
+      date: now(),
+      old_chat_member: member(oldStatus),
+      new_chat_member: member(newStatus),
+    };
+  }
+
+  private requireChat(chatId: number): FakeChat {
+    const chat = this.chats.get(chatId);
+    if (!chat) throw new Error(`the fake knows no chat ${chatId}: call fake.chat(${chatId}) first`);
+    return chat;
+  }
+
+  private push(update: Json): number {
+    const update_id = this.nextUpdateId++;
+    const full = { update_id, ...update };
+    if (this.webhook) {
+      void this.deliverToWebhook(full);
+    } else {
+      this.updates.push(full);
+      for (const wake of this.pollers.splice(0)) wake();
+    }
+    return update_id;
+  }
+
+  private async deliverToWebhook(update: Json): Promise<void> {
+    const webhook = this.webhook!;
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (webhook.secretToken) headers["x-telegram-bot-api-secret-token"] = webhook.secretToken;
+    try {
+      await fetch(webhook.url, { method: "POST", headers, body: JSON.stringify(update) });
+    } catch {
+      // The real server retries later; tests that care look at what the bot did.
+    }
+  }
+
+  private async route(request: IncomingMessage): Promise<{ status: number; body: Json }> {
+    const url = new URL(request.url ?? "/", "http://fake");
+    const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
+    if (!match) return { status: 404, body: { ok: false, error_code: 404, description: "Not Found" } };
+    if (match[1] !== this.token)
+      return { status: 401, body: { ok: false, error_code: 401, description: "Unauthorized" } };
+    const method = match[2]!;
+    const params = { ...Object.fromEntries(url.searchParams), ...(await readBody(request)) };
+    if (method !== "getUpdates") this.calls.push({ method, params });
+    const failure = this.failures.find(
+      (f) => f.method === method && (f.chatId === undefined || Number(params.chat_id) === f.chatId),
+    );
+    if (failure) {
+      failure.times -= 1;
+      if (failure.times <= 0) this.failures.splice(this.failures.indexOf(failure), 1);
+      return { status: failure.error.error_code, body: { ok: false, ...failure.error } };
+    }
+    try {
+      const result = await this.apply(method, params);
+      this.notifyWaiters({ method, params });
+      return { status: 200, body: { ok: true, result } };
+    } catch (error) {
+      if (error instanceof ApiError) {
+        this.notifyWaiters({ method, params });
+        return { status: error.code, body: { ok: false, error_code: error.code, description: error.message } };
+      }
+      return { status: 500, body: { ok: false, error_code: 500, description: String(error) } };
+    }
+  }
+
+  private notifyWaiters(call: RecordedCall): void {
+    for (const waiter of [...this.callWaiters]) {
+      if (waiter.match(call)) {
+        this.callWaiters.splice(this.callWaiters.indexOf(waiter), 1);
+        waiter.resolve(call);
+      }
+    }
+  }
+
+  private toUser(chatId: unknown): void {
+    const id = Number(chatId);
+    if (this.blocked.has(id)) throw new ApiError(403, "Forbidden: bot was blocked by the user");
+    if (!Number.isSafeInteger(id)) throw new ApiError(400, "Bad Request: chat not found");
+  }
+
+  private sent(params: Json, extra: Json): Json {
+    const message_id = this.nextMessageId++;
+    params.__message_id = message_id;
+    return { message_id, date: now(), chat: { id: Number(params.chat_id), type: "private" }, ...extra };
+  }
+
+  private botMayManage(chat: FakeChat, right: keyof FakeChat["botRights"]): void {
+    if (chat.botStatus === "left" || chat.botStatus === "kicked")
+      throw new ApiError(403, "Forbidden: bot is not a member of the chat");
+    if (chat.botStatus !== "administrator" || !chat.botRights[right])
+      throw new ApiError(400, "Bad Request: not enough rights");
+  }
+
+  private async apply(method: string, p: Json): Promise<unknown> {
+    switch (method) {
+      case "getMe":
+        return {
+          ...BOT_USER,
+          can_join_groups: true,
+          can_read_all_group_messages: false,
+          supports_inline_queries: false,
+        };
+      case "getUpdates":
+        return this.getUpdates(p);
+      case "setWebhook": {
+        this.webhook = { url: String(p.url), secretToken: p.secret_token ? String(p.secret_token) : undefined };
+        return true;
+      }
+      case "deleteWebhook":
+        this.webhook = null;
+        return true;
+      case "getWebhookInfo":
+        return {
+          url: this.webhook?.url ?? "",
+          has_custom_certificate: false,
+          pending_update_count: this.updates.length,
+        };
+      case "setMyCommands":
+      case "deleteMyCommands":
+      case "setChatMenuButton":
+        return true;
+      case "sendMessage":
+        this.toUser(p.chat_id);
+        if (typeof p.text !== "string" || p.text.length === 0)
+          throw new ApiError(400, "Bad Request: message text is empty");
+        if (p.text.length > 4096) throw new ApiError(400, "Bad Request: message is too long");
+        if (p.parse_mode === "HTML") checkHtml(p.text);
+        checkKeyboard(p.reply_markup);
+        return this.sent(p, { text: p.text });
+      case "sendPhoto":
+        this.toUser(p.chat_id);
+        return this.sent(p, { photo: [] });
+      case "answerCallbackQuery":
+      case "editMessageReplyMarkup":
+        return true;
+      case "sendInvoice": {
+        this.toUser(p.chat_id);
+        checkInvoice(p);
+        if (p.subscription_period !== undefined)
+          throw new ApiError(400, "Bad Request: subscriptions need createInvoiceLink");
+        return this.sent(p, {
+          invoice: { title: p.title, description: p.description, currency: p.currency, total_amount: 0 },
+        });
+      }
+      case "createInvoiceLink":
+        checkInvoice(p);
+        return `https://t.me/$${randomId()}`;
+      case "answerPreCheckoutQuery": {
+        const resolve = this.preCheckoutAnswers.get(String(p.pre_checkout_query_id));
+        if (!resolve)
+          throw new ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid");
+        this.preCheckoutAnswers.delete(String(p.pre_checkout_query_id));
+        resolve({ ok: p.ok === true || p.ok === "true", error_message: p.error_message as string | undefined });
+        return true;
+      }
+      case "refundStarPayment": {
+        const charge = this.charges.get(String(p.telegram_payment_charge_id));
+        if (!charge || charge.userId !== Number(p.user_id)) throw new ApiError(400, "Bad Request: CHARGE_ID_INVALID");
+        if (charge.refunded) throw new ApiError(400, "Bad Request: CHARGE_ALREADY_REFUNDED");
+        charge.refunded = true;
+        return true;
+      }
+      case "editUserStarSubscription": {
+        const charge = this.charges.get(String(p.telegram_payment_charge_id));
+        if (!charge || charge.userId !== Number(p.user_id)) throw new ApiError(400, "Bad Request: CHARGE_ID_INVALID");
+        charge.subscriptionCanceled = p.is_canceled === true || p.is_canceled === "true";
+        return true;
+      }
+      case "createChatInviteLink": {
+        const chat = this.requireKnownChat(p.chat_id);
+        this.botMayManage(chat, "can_invite_users");
+        if (p.creates_join_request && p.member_limit) {
+          throw new ApiError(400, "Bad Request: can't use both creates_join_request and member_limit");
+        }
+        const link = `https://t.me/+${randomId()}`;
+        this.inviteLinks.set(link, {
+          chatId: chat.id,
+          createsJoinRequest: Boolean(p.creates_join_request),
+          name: p.name as string,
+        });
+        return {
+          invite_link: link,
+          creator: BOT_USER,
+          creates_join_request: Boolean(p.creates_join_request),
+          is_primary: false,
+          is_revoked: false,
+        };
+      }
+      case "approveChatJoinRequest":
+      case "declineChatJoinRequest": {
+        const chat = this.requireKnownChat(p.chat_id);
+        this.botMayManage(chat, "can_invite_users");
+        const userId = Number(p.user_id);
+        if (!chat.joinRequests.delete(userId)) throw new ApiError(400, "Bad Request: HIDE_REQUESTER_MISSING");
+        if (method === "approveChatJoinRequest") {
+          const old = chat.members.get(userId) ?? "left";
+          chat.members.set(userId, "member");
+          const user = this.users.get(userId) ?? { id: userId, first_name: String(userId) };
+          this.push({ chat_member: this.memberUpdate(chat, user, old, "member") });
+        }
+        return true;
+      }
+      case "banChatMember": {
+        const chat = this.requireKnownChat(p.chat_id);
+        this.botMayManage(chat, "can_restrict_members");
+        chat.members.set(Number(p.user_id), "kicked");
+        return true;
+      }
+      case "unbanChatMember": {
+        const chat = this.requireKnownChat(p.chat_id);
+        this.botMayManage(chat, "can_restrict_members");
+        const userId = Number(p.user_id);
+        const status = chat.members.get(userId);
+        if (status === "kicked") chat.members.set(userId, "left");
+        else if (!(p.only_if_banned === true || p.only_if_banned === "true") && status && status !== "left") {
+          chat.members.set(userId, "left"); // the real unban also kicks a present member unless only_if_banned
+        }
+        return true;
+      }
+      case "getChatMember": {
+        const chat = this.requireKnownChat(p.chat_id);
+        const userId = Number(p.user_id);
+        if (userId === BOT_USER.id) return { user: BOT_USER, status: chat.botStatus, ...chat.botRights };
+        const user = this.users.get(userId) ?? { id: userId, is_bot: false, first_name: String(userId) };
+        const status = chat.members.get(userId) ?? "left";
+        return status === "kicked" ? { user, status, until_date: 0 } : { user, status };
+      }
+      case "getChat": {
+        const chat = this.requireKnownChat(p.chat_id);
+        return { id: chat.id, type: chat.type, title: chat.title, is_forum: chat.is_forum };
+      }
+      default:
+        throw new ApiError(404, "Not Found: method not found");
+    }
+  }
+
+  private requireKnownChat(chatId: unknown): FakeChat {
+    const chat = this.chats.get(Number(chatId));
+    if (!chat) throw new ApiError(400, "Bad Request: chat not found");
+    return chat;
+  }
+
+  private async getUpdates(p: Json): Promise<Json[]> {
+    if (this.webhook) throw new ApiError(409, "Conflict: can't use getUpdates method while webhook is active");
+    const offset = Number(p.offset ?? 0);
+    if (offset > 0) this.updates = this.updates.filter((u) => (u.update_id as number) >= offset);
+    const limit = Math.min(Number(p.limit ?? 100), 100);
+    const timeoutMs = Math.min(Number(p.timeout ?? 0), 50) * 1000;
+    if (this.updates.length === 0 && timeoutMs > 0 && !this.closed) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        this.pollers.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.updates.slice(0, limit);
+  }
+}
+
+export async function startBotApiFake(token = FAKE_TOKEN): Promise<BotApiFake> {
+  return new BotApiFake(token).start();
+}
+
+class ApiError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+const randomId = () => randomBytes(8).toString("hex");
+
+async function readBody(request: IncomingMessage): Promise<Json> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks).toString("utf8");
+  if (!raw) return {};
+  const type = request.headers["content-type"] ?? "";
+  if (type.includes("application/json")) return JSON.parse(raw) as Json;
+  if (type.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(raw));
+  throw new Error(`the fake reads JSON and form bodies only, not ${type}`);
+}
+
+/** The subset of Telegram's HTML the real server accepts; anything else is "can't parse entities". */
+function checkHtml(text: string): void {
+  const allowed = /^(b|strong|i|em|u|ins|s|strike|del|code|pre|a|tg-spoiler|blockquote|span)$/;
+  const stack: string[] = [];
+  for (const tag of text.matchAll(/<(\/?)([a-zA-Z-]+)[^>]*>/g)) {
+    const name = tag[2]!.toLowerCase();
+    if (!allowed.test(name))
+      throw new ApiError(400, `Bad Request: can't parse entities: Unsupported start tag "${name}"`);
+    if (tag[1]) {
+      if (stack.pop() !== name)
+        throw new ApiError(400, `Bad Request: can't parse entities: unexpected end tag "${name}"`);
+    } else stack.push(name);
+  }
+  if (stack.length) throw new ApiError(400, "Bad Request: can't parse entities: unclosed tag");
+  if (/<(?!\/?[a-zA-Z])|&(?!(lt|gt|amp|quot|#\d+);)/.test(text)) {
+    throw new ApiError(400, "Bad Request: can't parse entities: unescaped character");
+  }
+}
+
+function checkKeyboard(markup: unknown): void {
+  if (markup === undefined) return;
+  const parsed = (typeof markup === "string" ? JSON.parse(markup) : markup) as { inline_keyboard?: Json[][] };
+  for (const row of parsed.inline_keyboard ?? []) {
+    for (const button of row) {
+      if (typeof button.callback_data === "string" && Buffer.byteLength(button.callback_data) > 64) {
+        throw new ApiError(400, "Bad Request: BUTTON_DATA_INVALID");
+      }
+    }
+  }
+}
+
+function checkInvoice(p: Json): void {
+  if (p.currency !== "XTR") throw new ApiError(400, "Bad Request: digital goods must be paid in Telegram Stars (XTR)");
+  if (p.provider_token !== undefined && p.provider_token !== "")
+    throw new ApiError(400, "Bad Request: provider token must be empty for XTR");
+  const prices = (typeof p.prices === "string" ? JSON.parse(p.prices) : p.prices) as { amount: number }[];
+  if (!Array.isArray(prices) || prices.length !== 1 || !Number.isInteger(prices[0]!.amount) || prices[0]!.amount < 1) {
+    throw new ApiError(400, "Bad Request: XTR invoices take exactly one price, a whole number of Stars");
+  }
+  if (p.subscription_period !== undefined && Number(p.subscription_period) !== 2592000) {
+    throw new ApiError(400, "Bad Request: SUBSCRIPTION_PERIOD_INVALID");
+  }
+  if (Buffer.byteLength(String(p.payload ?? "")) > 128 || !p.payload)
+    throw new ApiError(400, "Bad Request: INVOICE_PAYLOAD_INVALID");
+}
