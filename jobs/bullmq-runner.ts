@@ -42,6 +42,20 @@ export class BullMqJobRunner implements JobDriver {
     for (const d of options.definitions ?? JOBS) this.definitions.set(d.name, d as unknown as JobDefinition<unknown>);
     this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.queue = new Queue(this.queueName, { connection: this.connection, prefix: this.prefix });
+    // Schedules live in Redis: a Redis that comes back empty would lose them (and with them the sweeps that finish
+    // held deliveries), so every reconnect writes them again. Upserting is idempotent across processes.
+    this.connection.on("ready", () => void this.restoreSchedules());
+  }
+
+  private readonly schedules = new Map<string, { everyMs: number; payload: unknown }>();
+  private log: CoreContext["log"] | undefined;
+
+  private async restoreSchedules(): Promise<void> {
+    for (const [name, schedule] of this.schedules) {
+      await this.upsertSchedule(name, schedule.everyMs, schedule.payload).catch((error: Error) =>
+        this.log?.warn({ job: name, err: error.message }, "could not restore a job schedule"),
+      );
+    }
   }
 
   private get prefix() {
@@ -52,6 +66,8 @@ export class BullMqJobRunner implements JobDriver {
   }
 
   async start(ctx: CoreContext): Promise<void> {
+    this.log = ctx.log;
+    this.queue.on("error", (error) => ctx.log.warn({ err: error.message }, "job queue error"));
     await this.queue.waitUntilReady();
     if (this.options.workers === false) return;
     const lockDuration = this.options.lockDurationMs ?? 30_000;
@@ -107,6 +123,11 @@ export class BullMqJobRunner implements JobDriver {
 
   /** A repeatable schedule kept in Redis: every process may call this at start, it stays one schedule. */
   async every(name: string, everyMs: number, payload: unknown = {}): Promise<void> {
+    this.schedules.set(name, { everyMs, payload });
+    await this.upsertSchedule(name, everyMs, payload);
+  }
+
+  private async upsertSchedule(name: string, everyMs: number, payload: unknown): Promise<void> {
     const definition = this.definitions.get(name);
     if (!definition) throw new Error(`unknown job ${name}`);
     await this.queue.upsertJobScheduler(
