@@ -32,7 +32,11 @@ export async function addToOutbox(tx: Transaction, message: OutboxMessage, dedup
     dedupeKey: dedupeKey ?? null,
   };
   if (dedupeKey) {
-    await tx.outboxItem.upsert({ where: { dedupeKey }, create: data, update: {} });
+    // INSERT … ON CONFLICT DO NOTHING: atomic, unlike an upsert (read, then insert), when two requests race.
+    await tx.outboxItem.createMany({
+      data: [{ kind: data.kind, payload: data.payload, dedupeKey }],
+      skipDuplicates: true,
+    });
   } else {
     await tx.outboxItem.create({ data });
   }

@@ -97,6 +97,8 @@ describe("broadcast on BullMQ survives its worker", () => {
     expect(counts.size).toBe(MEMBERS.length);
     const unknown = await h.db.prisma.delivery.findMany({ where: { broadcastId: id, status: "FAILED" } });
     expect(unknown.map((d) => d.lastError)).toEqual([OUTCOME_UNKNOWN]);
+    // The tally goes out through the outbox just after the broadcast is marked done.
+    await until(async () => h.gateway.messagesTo(CREATOR).some((t) => t.startsWith("📣")), "the creator's tally");
     expect(h.gateway.messagesTo(CREATOR).find((t) => t.startsWith("📣"))).toContain("failed 1");
   });
 

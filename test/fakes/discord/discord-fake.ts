@@ -172,6 +172,10 @@ export class DiscordFake {
   identified = 0;
   /** Dispatches sent to identified connections (READY and GUILD_CREATE included). */
   dispatched = 0;
+  /** Requests answered 429 by the global limit (`limitRequests`). */
+  rateLimited = 0;
+  /** Called with every message the bot posted (benchmarks time arrivals with it). */
+  onMessage: ((message: FakeMessage) => void) | null = null;
 
   private readonly server = createServer((req, res) => void this.handle(req, res));
   private readonly wss = new WebSocketServer({ server: this.server, path: "/gateway" });
@@ -180,6 +184,9 @@ export class DiscordFake {
   private readonly waiters = new Set<() => void>();
   private readonly dmChannels = new Map<string, string>();
   private readonly finishers = new Map<string, () => void>();
+  /** Off by default: at most this many authorized REST requests in any one second (a sliding window). */
+  private globalLimit: number | null = null;
+  private readonly requestTimes: number[] = [];
 
   constructor(options: DiscordFakeOptions) {
     this.token = options.token;
@@ -543,6 +550,28 @@ export class DiscordFake {
     });
   }
 
+  /**
+   * Enforces Discord's global limit (50 requests/s per bot): a request beyond `perSecond` in the last second answers
+   * 429 with `Retry-After`, `X-RateLimit-Global: true` and `X-RateLimit-Scope: global`, as discord.js expects.
+   * `null` turns it off (the default).
+   */
+  limitRequests(perSecond: number | null): void {
+    this.globalLimit = perSecond;
+    this.requestTimes.length = 0;
+  }
+
+  /** Takes a slot of the global limit; returns the seconds to wait when there is none. */
+  private takeGlobalSlot(): number {
+    if (this.globalLimit === null) return 0;
+    const at = performance.now();
+    while (this.requestTimes.length && at - this.requestTimes[0]! >= 1000) this.requestTimes.shift();
+    if (this.requestTimes.length >= this.globalLimit) {
+      return Math.max(0.001, (this.requestTimes[0]! + 1000 - at) / 1000);
+    }
+    this.requestTimes.push(at);
+    return 0;
+  }
+
   /** The next `count` requests matching `method` and `path` answer 429 with `Retry-After: retryAfter` seconds. */
   rateLimitNext(method: string, path: RegExp, count: number, retryAfter = 0.05): void {
     this.failures.push({ method, path, left: count, retryAfter });
@@ -656,7 +685,17 @@ export class DiscordFake {
         });
       }
       const interactionCallback = /^\/api\/v10\/interactions\/(\d+)\/([\w-]+)\/callback$/.exec(path);
-      if (!interactionCallback && !path.startsWith(`${API}/webhooks/`)) this.authorize(req);
+      if (!interactionCallback && !path.startsWith(`${API}/webhooks/`)) {
+        this.authorize(req);
+        const retryAfter = path.startsWith(`${API}/gateway`) ? 0 : this.takeGlobalSlot();
+        if (retryAfter > 0) {
+          this.rateLimited += 1;
+          res.setHeader("retry-after", String(Math.ceil(retryAfter)));
+          res.setHeader("x-ratelimit-global", "true");
+          res.setHeader("x-ratelimit-scope", "global");
+          throw new HttpProblem(429, { message: "You are being rate limited.", retry_after: retryAfter, global: true });
+        }
+      }
       const raw = await readBody(req);
       const payload = await parsePayload(raw, String(req.headers["content-type"] ?? ""));
       const result = this.route(method, path, payload, url);
@@ -770,6 +809,7 @@ export class DiscordFake {
       };
       this.messages.set(message.id, message);
       this.sent.push(message);
+      this.onMessage?.(message);
       return ok(message);
     }
     if (at(/^\/channels\/(\d+)$/)) {

@@ -65,6 +65,10 @@ export class BotApiFake {
   readonly inviteLinks = new Map<string, { chatId: number; createsJoinRequest: boolean; name?: string }>();
   webhook: { url: string; secretToken?: string } | null = null;
   apiRoot = "";
+  /** sendMessage calls answered 429 by the global limit (`limitSendMessage`). */
+  rateLimited = 0;
+  /** Called with every call the fake answered successfully (benchmarks time arrivals with it). */
+  onCall: ((call: RecordedCall) => void) | null = null;
 
   private server: Server | null = null;
   private updates: Json[] = [];
@@ -75,6 +79,9 @@ export class BotApiFake {
   private preCheckoutAnswers = new Map<string, (answer: { ok: boolean; error_message?: string }) => void>();
   private callWaiters: { match: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }[] = [];
   private closed = false;
+  /** Off by default: at most this many sendMessage calls in any one second (a sliding window). */
+  private sendLimit: number | null = null;
+  private readonly sendTimes: number[] = [];
 
   constructor(readonly token = FAKE_TOKEN) {}
 
@@ -154,6 +161,25 @@ export class BotApiFake {
       },
       options,
     );
+  }
+
+  /**
+   * Enforces Telegram's global bulk limit (about 30 messages/s): a sendMessage beyond `perSecond` in the last second
+   * answers 429 `Too Many Requests: retry after N` with `parameters.retry_after`. `null` turns it off (the default).
+   */
+  limitSendMessage(perSecond: number | null): void {
+    this.sendLimit = perSecond;
+    this.sendTimes.length = 0;
+  }
+
+  /** Takes a slot of the global sendMessage limit; returns the seconds to wait when there is none. */
+  private takeSendSlot(): number {
+    if (this.sendLimit === null) return 0;
+    const at = performance.now();
+    while (this.sendTimes.length && at - this.sendTimes[0]! >= 1000) this.sendTimes.shift();
+    if (this.sendTimes.length >= this.sendLimit) return Math.max(1, Math.ceil((this.sendTimes[0]! + 1000 - at) / 1000));
+    this.sendTimes.push(at);
+    return 0;
   }
 
   // --- What users do (each returns the update id)
@@ -451,6 +477,15 @@ export class BotApiFake {
       return { status: 401, body: { ok: false, error_code: 401, description: "Unauthorized" } };
     const method = match[2]!;
     const params = { ...Object.fromEntries(url.searchParams), ...(await readBody(request)) };
+    const retryAfter = method === "sendMessage" ? this.takeSendSlot() : 0;
+    if (retryAfter > 0) {
+      this.rateLimited += 1;
+      const description = `Too Many Requests: retry after ${retryAfter}`;
+      return {
+        status: 429,
+        body: { ok: false, error_code: 429, description, parameters: { retry_after: retryAfter } },
+      };
+    }
     if (method !== "getUpdates") this.calls.push({ method, params });
     const failure = this.failures.find(
       (f) => f.method === method && (f.chatId === undefined || Number(params.chat_id) === f.chatId),
@@ -463,6 +498,7 @@ export class BotApiFake {
     try {
       const result = await this.apply(method, params);
       this.notifyWaiters({ method, params });
+      this.onCall?.({ method, params });
       return { status: 200, body: { ok: true, result } };
     } catch (error) {
       if (error instanceof ApiError) {
