@@ -65,7 +65,7 @@ export class DiscordGateway implements ChatGateway {
     private readonly client: Client,
     private readonly options: { guildId: string; log: Logger; sendsPerSecond?: number },
   ) {
-    this.pacer = new DeliveryPacer(options.sendsPerSecond ?? 25);
+    this.pacer = new DeliveryPacer(options.sendsPerSecond ?? 24.5); // two requests per first DM: under 50 requests/s
   }
 
   /** The adapter tells us about each answered interaction, for the DM fallback. */
