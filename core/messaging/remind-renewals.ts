@@ -7,7 +7,7 @@
 import { addDays } from "../access/entitlement-window.js";
 import type { CoreContext } from "../context.js";
 import type { DeliveryPayload } from "./delivery-payload.js";
-import { kickSenders } from "./send-deliveries.js";
+import { queueDeliveries } from "./send-deliveries.js";
 
 export async function remindRenewals(ctx: CoreContext, options: { daysBefore: number }): Promise<number> {
   const now = ctx.clock.now();
@@ -53,16 +53,5 @@ export async function remindRenewals(ctx: CoreContext, options: { daysBefore: nu
       platform: account.platform,
     });
   }
-  if (!rows.length) return 0;
-  const created = await ctx.prisma.delivery.createMany({
-    data: rows.map(({ platform: _platform, ...row }) => row),
-    skipDuplicates: true,
-  });
-  if (created.count) {
-    await kickSenders(
-      ctx,
-      rows.map((r) => r.platform),
-    );
-  }
-  return created.count;
+  return queueDeliveries(ctx, rows);
 }

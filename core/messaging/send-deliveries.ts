@@ -11,6 +11,7 @@
  *
  * Scheduling uses ctx.clock (domain time: quiet hours, leases); pacing uses real time (platform limits).
  */
+import type { Prisma } from "../../prisma/generated/client.js";
 import type { DeliveryKind, Platform } from "../../prisma/generated/enums.js";
 import type { CoreContext } from "../context.js";
 import type { SendResult } from "../ports.js";
@@ -222,4 +223,30 @@ export async function kickSenders(ctx: CoreContext, platforms: readonly Platform
   for (const platform of new Set(platforms)) {
     await ctx.jobs.enqueue(SEND_MESSAGES_JOB, { platform }, { jobId: `${SEND_MESSAGES_JOB}.${platform}` });
   }
+}
+
+/** A delivery row to write, with the platform its sender runs for. */
+export interface QueuedDelivery {
+  kind: "REMINDER" | "WIN_BACK" | "RECOMMENDATION" | "NOTIFICATION";
+  memberId: number;
+  accountId: number;
+  dedupeKey: string;
+  payload: Prisma.InputJsonValue;
+  notBefore: Date;
+  platform: Platform;
+}
+
+/** Writes delivery rows once each (the dedupe key), and wakes the senders of the platforms that got new ones. */
+export async function queueDeliveries(ctx: CoreContext, rows: QueuedDelivery[]): Promise<number> {
+  if (!rows.length) return 0;
+  const created = await ctx.prisma.delivery.createMany({
+    data: rows.map(({ platform: _platform, ...row }) => row),
+    skipDuplicates: true,
+  });
+  if (created.count)
+    await kickSenders(
+      ctx,
+      rows.map((r) => r.platform),
+    );
+  return created.count;
 }

@@ -7,7 +7,7 @@
 import { activeEntitlementWhere, addDays } from "../access/entitlement-window.js";
 import type { CoreContext } from "../context.js";
 import type { DeliveryPayload } from "./delivery-payload.js";
-import { kickSenders } from "./send-deliveries.js";
+import { queueDeliveries } from "./send-deliveries.js";
 
 export async function sendWinBacks(
   ctx: CoreContext,
@@ -49,16 +49,5 @@ export async function sendWinBacks(
       platform: account.platform,
     });
   }
-  if (!rows.length) return 0;
-  const created = await ctx.prisma.delivery.createMany({
-    data: rows.map(({ platform: _platform, ...row }) => row),
-    skipDuplicates: true,
-  });
-  if (created.count) {
-    await kickSenders(
-      ctx,
-      rows.map((r) => r.platform),
-    );
-  }
-  return created.count;
+  return queueDeliveries(ctx, rows);
 }
