@@ -41,6 +41,10 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
   let kind: OpenedDatabase["kind"];
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: 10 });
+    // An idle connection the server closes (a restart, a failover) must not crash the process: the pool replaces it.
+    pool.on("error", (error) =>
+      process.stderr.write(`database connection lost (the pool reconnects): ${error.message}\n`),
+    );
     factory = new PrismaPg(pool);
     closeDriver = () => pool.end();
     kind = "postgres";

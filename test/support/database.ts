@@ -11,6 +11,29 @@ import pg from "pg";
 import { type OpenedDatabase, openDatabase } from "../../prisma/database.js";
 import { databaseUrlWithName } from "./database-url.js";
 
+/**
+ * Drops a test database once its connections have closed. FORCE (which kills them) is the last resort: killing a
+ * connection that is still closing surfaces as an unhandled error in the test that owned it.
+ */
+async function dropTestDatabase(url: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      try {
+        await client.query(`DROP DATABASE IF EXISTS "${name}"`);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== "55006") throw error; // 55006: still in use
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
 export interface TestDatabase extends OpenedDatabase {
   /** Empties every table (ids restart), for tests that want a clean slate inside one file. */
   truncate(): Promise<void>;
@@ -29,12 +52,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
     await admin.end();
     opened = await openDatabase({ url: databaseUrlWithName(url, name), migrate: false });
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    };
+    dropDatabase = () => dropTestDatabase(url, name);
   } else {
     const dumpFile = process.env.LYCEUM_TEST_TEMPLATE_DUMP;
     if (!dumpFile) throw new Error("global-setup did not prepare a template dump");
@@ -84,10 +102,7 @@ export async function createTestDatabaseEnv(): Promise<{ env: Record<string, str
   return {
     env: { LYCEUM_DATA_DIR: dataDir, DATABASE_URL: databaseUrlWithName(url, name) },
     async cleanup() {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
+      await dropTestDatabase(url, name);
       await rm(dataDir, { recursive: true, force: true });
     },
   };
