@@ -6,7 +6,7 @@ import path from "node:path";
 import type { CoreConfig, CoreContext } from "../core/context.js";
 import { type ChatGateway, type Clock, type StarsPayments, systemClock } from "../core/ports.js";
 import { BullMqJobRunner } from "../jobs/bullmq-runner.js";
-import { ACCESS_SWEEP_JOB, MESSAGING_SWEEP_JOB } from "../jobs/definitions.js";
+import { ACCESS_SWEEP_JOB, MESSAGING_SWEEP_JOB, PAYMENTS_RECONCILE_JOB } from "../jobs/definitions.js";
 import type { JobDriver } from "../jobs/driver.js";
 import { InProcessJobRunner } from "../jobs/in-process-runner.js";
 import { openDatabase } from "../prisma/database.js";
@@ -57,6 +57,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     ownerAccounts: config.ownerAccounts,
     pendingOrderReuseMinutes: 60 * 24,
     stripeWithStars: config.STRIPE_WITH_STARS === "true",
+    subscriptionRefund: config.STRIPE_REFUND_SUBSCRIPTION,
+    reconcileDays: config.STRIPE_RECONCILE_DAYS,
   };
   const jobs: JobDriver = config.REDIS_URL
     ? new BullMqJobRunner({
@@ -91,6 +93,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   await jobs.start(ctx);
   setQueueDepthSource(() => jobs.depth());
   await jobs.every(ACCESS_SWEEP_JOB, config.SWEEP_INTERVAL_MINUTES * 60_000);
+  if (stripe) await jobs.every(PAYMENTS_RECONCILE_JOB, config.STRIPE_RECONCILE_MINUTES * 60_000);
   await jobs.every(MESSAGING_SWEEP_JOB, config.MESSAGING_SWEEP_SECONDS * 1000, { reminderDays: config.REMINDER_DAYS });
 
   const http = buildHttpServer(ctx, logger);

@@ -31,6 +31,10 @@ export interface CoreConfig {
   pendingOrderReuseMinutes: number;
   /** Offer Stripe Checkout next to Stars invoices on platforms that sell in Stars (the creator's choice). */
   stripeWithStars: boolean;
+  /** A subscription refunded from chat: cancelled at once, or left to end with the period already paid. */
+  subscriptionRefund: "cancel-now" | "period-end";
+  /** How many days back the payment reconciler looks for activity at the provider. */
+  reconcileDays: number;
 }
 
 export const defaultCoreConfig: CoreConfig = {
@@ -40,6 +44,8 @@ export const defaultCoreConfig: CoreConfig = {
   ownerAccounts: ["console:creator"],
   pendingOrderReuseMinutes: 60 * 24,
   stripeWithStars: false,
+  subscriptionRefund: "cancel-now",
+  reconcileDays: 3,
 };
 
 export interface CoreContext {

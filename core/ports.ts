@@ -86,8 +86,10 @@ export interface CheckoutStarted {
 }
 
 /**
- * What a provider's webhook or payment update means, in neutral terms. `orderId` comes from metadata we set at
- * checkout; `eventId` is the provider's unique event id used for deduplication.
+ * What a provider's webhook says happened, in neutral terms. An event is only a hint of which checkout changed: the
+ * core reads that checkout's current state from the provider (`fetchCheckout`) and applies it, so events may arrive
+ * late, twice or in any order. `orderId` is what our metadata claims (never trusted on its own); `eventId` is the
+ * provider's unique event id used for deduplication.
  */
 export type PaymentEvent =
   | {
@@ -122,13 +124,13 @@ export type PaymentEvent =
       currency: string;
       periodEnd: Date | null;
     }
-  | { type: "invoice.failed"; eventId: string; orderId: number | null; subscriptionRef: string }
+  | { type: "invoice.failed"; eventId: string; orderId: number | null; subscriptionRef: string; paymentRef: string }
   | {
       type: "subscription.updated";
       eventId: string;
       orderId: number | null;
       subscriptionRef: string;
-      status: "INCOMPLETE" | "TRIALING" | "ACTIVE" | "PAST_DUE" | "CANCELED";
+      status: ProviderSubscriptionStatus;
       currentPeriodEnd: Date | null;
       cancelAtPeriodEnd: boolean;
     }
@@ -141,15 +143,61 @@ export type PaymentEvent =
       amountRefunded: number;
       refundRef: string | null;
     }
-  | { type: "dispute.created"; eventId: string; orderId: number | null; paymentRef: string }
+  | { type: "dispute.created" | "dispute.closed"; eventId: string; orderId: number | null; paymentRef: string }
   | { type: "ignored"; eventId: string; providerType: string };
+
+export type ProviderSubscriptionStatus =
+  | "INCOMPLETE"
+  | "TRIALING"
+  | "ACTIVE"
+  | "PAST_DUE"
+  | "UNPAID"
+  | "PAUSED"
+  | "CANCELED";
 
 export interface SubscriptionState {
   subscriptionRef: string;
   orderId: number | null;
-  status: "INCOMPLETE" | "TRIALING" | "ACTIVE" | "PAST_DUE" | "CANCELED";
+  status: ProviderSubscriptionStatus;
   currentPeriodEnd: Date | null;
   cancelAtPeriodEnd: boolean;
+}
+
+/** One payment as the provider sees it now (Stripe: a one-time PaymentIntent, or one invoice of a subscription). */
+export interface ProviderPayment {
+  /** The ref payments are stored under (Stripe: `pi_…` for one-time orders, `in_…` for subscription invoices). */
+  paymentRef: string;
+  /** Whether the money was collected. Unpaid payments are reported so a failure can be told apart from a wait. */
+  paid: boolean;
+  amount: number;
+  currency: string;
+  /**
+   * Every refund of it that succeeded or is on its way, each once, with its own amount; `requestId` is our refund
+   * request's id when the refund was made from chat.
+   */
+  refunds: { refundRef: string; amount: number; requestId: number | null }[];
+  /** The latest dispute (chargeback), if any. */
+  dispute: { disputeRef: string; status: "OPEN" | "WON" | "LOST" } | null;
+  /** Subscription payments: the end of the service period it paid for. */
+  periodEnd: Date | null;
+}
+
+/** Everything the provider knows now about one checkout: the session, its subscription and its payments. */
+export interface ProviderCheckout {
+  checkoutRef: string;
+  /** The order the checkout names (client reference or metadata): a claim, checked against the order's own checkout. */
+  claimedOrderId: number | null;
+  /** What it charges: the session total, or for a subscription the recurring price. */
+  amount: number;
+  currency: string;
+  /** The payment is settled (or nothing was due, as in a trial). */
+  paid: boolean;
+  /** The payment attempt failed for good (a delayed method declined, the session expired unpaid). */
+  failed: boolean;
+  subscription: SubscriptionState | null;
+  payments: ProviderPayment[];
+  /** When the provider was asked: an older read never overwrites a newer one. */
+  fetchedAt: Date;
 }
 
 /**
@@ -160,17 +208,36 @@ export interface SubscriptionState {
 export interface PaymentProvider {
   readonly kind: "STRIPE" | "TELEGRAM_STARS";
   startCheckout(request: CheckoutRequest): Promise<CheckoutStarted>;
-  /** Refunds a payment in full; `idempotencyKey` makes a retried call refund once. */
-  refund(paymentRef: string, idempotencyKey: string): Promise<{ refundRef: string }>;
+  /**
+   * Refunds a payment in full; `idempotencyKey` makes a retried call refund once; `requestId` (our refund request)
+   * travels with the refund so its confirmation finds the request.
+   */
+  refund(paymentRef: string, idempotencyKey: string, requestId?: number): Promise<{ refundRef: string }>;
+  /** Stops a subscription: now, or at the end of the period already paid. Idempotent. */
+  cancelSubscription(subscriptionRef: string, options: { atPeriodEnd: boolean }): Promise<void>;
   /** Verifies the signature on the raw body and turns the event into a neutral one; throws on a bad signature. */
   parseWebhook(rawBody: Buffer, signature: string | undefined): PaymentEvent;
-  /** The current state of a subscription, fetched from the provider (events may arrive out of order). */
-  fetchSubscription(subscriptionRef: string): Promise<SubscriptionState>;
   /**
-   * The reference our payments are stored under for a reference seen in a refund or dispute (Stripe: a
-   * subscription's PaymentIntent → its invoice id). Optional: providers whose references never differ omit it.
+   * The checkout an event belongs to, following the provider's own links (charge → payment intent → checkout
+   * session; invoice → subscription → checkout session), and the canonical ref of the payment it names. `null` when
+   * no checkout is behind it (not one of ours).
    */
-  resolvePaymentRef?(paymentRef: string): Promise<string>;
+  locateCheckout(event: PaymentEvent): Promise<{ checkoutRef: string; paymentRef: string | null } | null>;
+  /** The current state of a checkout; `paymentRefs` are payments to read besides the first and the latest. */
+  fetchCheckout(checkoutRef: string, options?: { paymentRefs?: string[] }): Promise<ProviderCheckout>;
+  /**
+   * The checkouts with activity at the provider since `since` (new sessions, payments, refunds, disputes), read
+   * through the list APIs page by page, for the reconciler: checkoutRef → the payment refs the activity named.
+   */
+  listActivity(since: Date): Promise<Map<string, string[]>>;
+}
+
+/** The provider did not answer (network, 5xx, 429 after retries): nothing was applied, try again later. */
+export class ProviderUnavailableError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = "ProviderUnavailableError";
+  }
 }
 
 export class WebhookSignatureError extends Error {

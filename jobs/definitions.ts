@@ -6,6 +6,7 @@ import { z } from "zod";
 import { expireEntitlements } from "../core/access/expire-entitlements.js";
 import { drainOutbox, OUTBOX_DRAIN_JOB } from "../core/access/outbox.js";
 import { reconcileAllGates } from "../core/access/reconcile-gates.js";
+import { reconcilePayments } from "../core/commerce/reconcile-payments.js";
 import type { CoreContext } from "../core/context.js";
 import { SEND_MESSAGES_JOB } from "../core/messaging/delivery-payload.js";
 import { finishBroadcasts } from "../core/messaging/finish-broadcasts.js";
@@ -37,6 +38,7 @@ export interface JobDefinition<T> {
 
 export const ACCESS_SWEEP_JOB = "access.sweep";
 export const MESSAGING_SWEEP_JOB = "messaging.sweep";
+export const PAYMENTS_RECONCILE_JOB = "payments.reconcile";
 
 const empty = z.object({}).strict() as z.ZodType<Record<string, never>>;
 
@@ -60,6 +62,20 @@ export const accessSweepJob: JobDefinition<Record<string, never>> = {
     await expireEntitlements(ctx);
     await drainOutbox(ctx, runOutboxMessage);
     await reconcileAllGates(ctx);
+  },
+};
+
+/**
+ * Compares recent orders, subscriptions, refunds and disputes with the payment provider and repairs what differs
+ * (a webhook lost or delayed for hours); the same as the creator's /reconcile.
+ */
+export const paymentsReconcileJob: JobDefinition<Record<string, never>> = {
+  name: PAYMENTS_RECONCILE_JOB,
+  schema: empty,
+  attempts: 3,
+  backoffMs: 60_000,
+  async handle(ctx) {
+    await reconcilePayments(ctx);
   },
 };
 
@@ -107,4 +123,5 @@ export const JOBS: readonly JobDefinition<never>[] = [
   accessSweepJob,
   sendMessagesJob,
   messagingSweepJob,
+  paymentsReconcileJob,
 ] as unknown as JobDefinition<never>[];

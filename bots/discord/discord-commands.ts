@@ -67,6 +67,7 @@ export const COMMAND_OPTIONS: Record<string, OptionSpec[]> = {
   refunds: [],
   approve: [{ name: "request", type: "integer", description: "optionRequest", required: true }],
   deny: [{ name: "request", type: "integer", description: "optionRequest", required: true }],
+  reconcile: [{ name: "days", type: "integer", description: "optionLookbackDays" }],
   grant: [
     { name: "member", type: "string", description: "optionMember", required: true },
     { name: "product", type: "integer", description: "optionProduct", required: true },

@@ -1,17 +1,31 @@
 /**
  * The creator approves or denies a refund request. Approving a Stripe payment asks Stripe to refund (once, by
- * idempotency key); access closes when Stripe's charge.refunded event confirms it. Approving a manual payment (the
- * creator returns the money by hand) completes at once.
+ * idempotency key), stops the order's subscription so it never charges again (now, or at the end of the paid period:
+ * `subscriptionRefund`), then applies Stripe's state at once; Stripe's webhooks and the reconciler confirm the same.
+ * Approving a manual payment (the creator returns the money by hand) completes at once.
  */
 import { addToOutbox, kickOutbox } from "../access/outbox.js";
 import { revokeEntitlements } from "../access/revoke-entitlements.js";
 import { AppError } from "../app-error.js";
 import type { CoreContext } from "../context.js";
 import { requireStaff } from "../identity/roles.js";
+import { syncCheckout } from "./sync-checkout.js";
+
+export type SubscriptionStop =
+  | { kind: "canceled" }
+  | { kind: "ends-at-period-end"; periodEnd: Date | null }
+  | { kind: "cancel-failed" };
 
 export type DecideRefundResult =
   | { outcome: "refunded"; orderId: number; inStars: boolean }
-  | { outcome: "sent-to-provider"; orderId: number }
+  | {
+      outcome: "sent-to-provider";
+      orderId: number;
+      /** Stripe already reports the refund, and it was applied: access is closed. */
+      confirmed: boolean;
+      /** What happened to the order's subscription, if it has one still running. */
+      subscription: SubscriptionStop | null;
+    }
   | { outcome: "denied"; orderId: number }
   | { outcome: "already-decided"; status: string };
 
@@ -49,31 +63,7 @@ export async function decideRefund(
 
   const provider = refund.payment?.provider;
   if (provider === "STRIPE" && refund.payment) {
-    const stripe = ctx.payments.stripe;
-    if (!stripe) throw new AppError("PROVIDER_UNAVAILABLE");
-    let refundRef: string;
-    try {
-      ({ refundRef } = await stripe.refund(refund.payment.providerPaymentId, `refund-${refund.id}`));
-    } catch (error) {
-      ctx.log.error(
-        { refundId: refund.id, err: error instanceof Error ? error.message : String(error) },
-        "provider refund failed",
-      );
-      throw new AppError("PROVIDER_UNAVAILABLE");
-    }
-    await ctx.prisma.$transaction(async (tx) => {
-      await tx.refund.updateMany({
-        where: { id: refund.id, status: "REQUESTED" },
-        data: { status: "APPROVED", providerRefundId: refundRef, ...decided },
-      });
-      await addToOutbox(tx, {
-        kind: "notify.member",
-        memberId: refund.order.memberId,
-        notice: { key: "refundApproved", params: { order: refund.orderId } },
-      });
-    });
-    await kickOutbox(ctx);
-    return { outcome: "sent-to-provider", orderId: refund.orderId };
+    return refundThroughStripe(ctx, { ...refund, payment: refund.payment }, decided);
   }
   if (provider === "TELEGRAM_STARS" && refund.payment) {
     // Stars come back at once (refundStarPayment answers true), so the refund completes here, access included.
@@ -131,4 +121,82 @@ export async function decideRefund(
   });
   await kickOutbox(ctx);
   return { outcome: "refunded", orderId: refund.orderId, inStars: provider === "TELEGRAM_STARS" };
+}
+
+async function refundThroughStripe(
+  ctx: CoreContext,
+  refund: {
+    id: number;
+    orderId: number;
+    order: { memberId: number; subscriptionId: number | null; checkoutRef: string | null };
+    payment: { providerPaymentId: string };
+  },
+  decided: { decidedById: number; decidedAt: Date },
+): Promise<DecideRefundResult> {
+  const stripe = ctx.payments.stripe;
+  if (!stripe) throw new AppError("PROVIDER_UNAVAILABLE");
+  let refundRef: string;
+  try {
+    ({ refundRef } = await stripe.refund(refund.payment.providerPaymentId, `refund-${refund.id}`, refund.id));
+  } catch (error) {
+    ctx.log.error(
+      { refundId: refund.id, err: error instanceof Error ? error.message : String(error) },
+      "provider refund failed",
+    );
+    throw new AppError("PROVIDER_UNAVAILABLE");
+  }
+
+  // A refunded subscription must not charge again next month.
+  const subscription = refund.order.subscriptionId
+    ? await ctx.prisma.subscription.findUnique({ where: { id: refund.order.subscriptionId } })
+    : null;
+  let stop: SubscriptionStop | null = null;
+  if (subscription && subscription.status !== "CANCELED") {
+    const atPeriodEnd = ctx.config.subscriptionRefund === "period-end";
+    try {
+      await stripe.cancelSubscription(subscription.providerSubscriptionId, { atPeriodEnd });
+      stop = atPeriodEnd
+        ? { kind: "ends-at-period-end", periodEnd: subscription.currentPeriodEnd }
+        : { kind: "canceled" };
+    } catch (error) {
+      ctx.log.error(
+        { refundId: refund.id, err: error instanceof Error ? error.message : String(error) },
+        "subscription cancel failed",
+      );
+      stop = { kind: "cancel-failed" };
+    }
+  }
+
+  await ctx.prisma.$transaction(async (tx) => {
+    const changed = await tx.refund.updateMany({
+      where: { id: refund.id, status: "REQUESTED" },
+      data: { status: "APPROVED", providerRefundId: refundRef, ...decided },
+    });
+    if (changed.count) {
+      await addToOutbox(tx, {
+        kind: "notify.member",
+        memberId: refund.order.memberId,
+        notice: { key: "refundApproved", params: { order: refund.orderId } },
+      });
+    }
+  });
+  // Stripe reports the refund (and the cancellation) now: apply it instead of waiting for the webhooks.
+  let confirmed = false;
+  if (refund.order.checkoutRef) {
+    try {
+      await syncCheckout(ctx, stripe, {
+        checkoutRef: refund.order.checkoutRef,
+        paymentRefs: [refund.payment.providerPaymentId],
+      });
+      const now = await ctx.prisma.refund.findUnique({ where: { id: refund.id }, select: { status: true } });
+      confirmed = now?.status === "SUCCEEDED";
+    } catch (error) {
+      ctx.log.warn(
+        { refundId: refund.id, err: error instanceof Error ? error.message : String(error) },
+        "refund sent; Stripe's state will be applied by its webhook or the reconciler",
+      );
+    }
+  }
+  await kickOutbox(ctx);
+  return { outcome: "sent-to-provider", orderId: refund.orderId, confirmed, subscription: stop };
 }

@@ -57,12 +57,7 @@ export async function markOrderPaid(tx: Transaction, options: MarkOrderPaidOptio
       subscriptionId: options.subscriptionId ?? undefined,
     },
   });
-  if (order.couponId) {
-    await tx.couponRedemption.create({
-      data: { couponId: order.couponId, memberId: order.memberId, orderId: order.id },
-    });
-    await tx.coupon.update({ where: { id: order.couponId }, data: { redemptions: { increment: 1 } } });
-  }
+  await redeemCoupon(tx, order);
   const endsAt =
     options.periodEnd !== undefined
       ? options.periodEnd
@@ -89,4 +84,19 @@ export async function markOrderPaid(tx: Transaction, options: MarkOrderPaidOptio
     subscriptionId: options.subscriptionId,
   });
   return { outcome: "paid", entitlementIds };
+}
+
+/** Counts the order's coupon as used, once: call when the order is first paid. */
+export async function redeemCoupon(
+  tx: Transaction,
+  order: { id: number; memberId: number; couponId: number | null },
+): Promise<void> {
+  if (!order.couponId) return;
+  const redeemed = await tx.couponRedemption.createMany({
+    data: [{ couponId: order.couponId, memberId: order.memberId, orderId: order.id }],
+    skipDuplicates: true,
+  });
+  if (redeemed.count) {
+    await tx.coupon.update({ where: { id: order.couponId }, data: { redemptions: { increment: 1 } } });
+  }
 }

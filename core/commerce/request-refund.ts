@@ -16,8 +16,9 @@ export async function requestRefund(
     if (order.status !== "PAID" || order.amount === 0) throw new AppError("REFUND_NOT_ALLOWED", { id: order.id });
     const open = await tx.refund.findFirst({ where: { orderId: order.id, status: { in: ["REQUESTED", "APPROVED"] } } });
     if (open) throw new AppError("REFUND_ALREADY_REQUESTED", { id: order.id });
+    // The latest payment that moved money (a subscription's free trial invoice is a payment of nothing).
     const payment = await tx.payment.findFirst({
-      where: { orderId: order.id, status: "SUCCEEDED" },
+      where: { orderId: order.id, status: "SUCCEEDED", amount: { gt: 0 } },
       orderBy: { id: "desc" },
     });
     const created = await tx.refund.create({

@@ -13,7 +13,13 @@ import type { Command, Session } from "./command.js";
 import { gateCommand, grantCommand, revokeCommand, roleCommand } from "./commands/creator-access.js";
 import { broadcastCommand } from "./commands/creator-broadcast.js";
 import { ADD_COURSE_FLOW, addCourseCommand, continueAddCourse } from "./commands/creator-catalog.js";
-import { approveCommand, confirmCommand, denyCommand, refundsCommand } from "./commands/creator-orders.js";
+import {
+  approveCommand,
+  confirmCommand,
+  denyCommand,
+  reconcileCommand,
+  refundsCommand,
+} from "./commands/creator-orders.js";
 import { courseCommand, coursesCommand, helpCommand, startCommand } from "./commands/member-catalog.js";
 import { buyCommand, myCoursesCommand, ordersCommand, refundCommand } from "./commands/member-commerce.js";
 import { languageCommand, linkCommand, profileCommand } from "./commands/member-profile.js";
@@ -52,6 +58,7 @@ export const COMMANDS: readonly Command[] = [
   refundsCommand,
   approveCommand,
   denyCommand,
+  reconcileCommand,
   grantCommand,
   revokeCommand,
   addCourseCommand,

@@ -51,6 +51,7 @@ export const en = {
     addcourse: "Add a course",
     gate: "Bind a paid channel to products",
     role: "Appoint a creator or moderator",
+    reconcile: "Check payments against Stripe now",
   } as Record<string, string>,
   // --- Catalog
   kind: { COURSE: "Course", ARTICLE: "Article", LIVE_SESSION: "Live session", BUNDLE: "Bundle" } as Record<
@@ -118,6 +119,27 @@ export const en = {
     `Refund for order #${p.order} recorded; access closed. Return the money to the member by hand.`,
   refundDoneStars: (p: P) => `Order #${p.order} refunded in Stars; access closed.`,
   refundSentToProvider: (p: P) => `Refund for order #${p.order} sent to Stripe; access closes when Stripe confirms.`,
+  refundDoneStripe: (p: P) => `Order #${p.order} refunded through Stripe; access closed.`,
+  subscriptionCanceledNow: "Its subscription is cancelled at Stripe: no further charges.",
+  subscriptionCancelsAtPeriodEnd: (p: P) =>
+    `Its subscription will not renew at Stripe (it ends ${p.date}): no further charges.`,
+  subscriptionCancelFailed:
+    "⚠️ Stripe did not cancel the subscription: cancel it in the Stripe Dashboard, or it will charge again.",
+  // --- Reconciling with Stripe
+  reconcileOff: "Stripe is not configured: there is nothing to reconcile.",
+  reconcileDone: (p: P) =>
+    `Checked ${p.checked} Stripe checkout(s) with activity in the last ${p.days} day(s): ${p.changed} repaired${p.failed ? `, ${p.failed} could not be read (Stripe did not answer; the next run tries again)` : ""}.`,
+  reconcileLine: (p: P) => `#${p.order}: ${p.changes}`,
+  reconcileChange: {
+    "payment-recorded": "payment recorded",
+    "refund-recorded": "refund recorded",
+    dispute: "dispute updated",
+    status: "status changed",
+    "access-granted": "access opened",
+    "access-revoked": "access closed",
+    "access-extended": "access dates corrected",
+  } as Record<string, string>,
+  reconcileForeign: (p: P) => `${p.count} payment(s) through a checkout we did not create were recorded apart.`,
   refundDeniedStaff: (p: P) => `Refund for order #${p.order} denied; the member has been told.`,
   refundAlreadyDecided: (p: P) => `That request was already decided (${p.status}).`,
   // --- Profile and language
@@ -193,6 +215,7 @@ export const en = {
     revoke: "/revoke <member id or @username> <product id>",
     gate: "/gate <channel> <product id> [more ids…]",
     role: "/role <member id or @username> creator | moderator | member",
+    reconcile: "/reconcile [days, 1–90]",
     addcourse: "/addcourse <price> <currency> [monthly] | <English title> | <中文标题>",
   } as Record<string, string>,
   // --- Notices (sent later, through the outbox)
@@ -211,6 +234,10 @@ export const en = {
       `🛒 New order #${p.order}: ${p.title}, ${p.price}, by ${p.member}. When paid: /confirm ${p.order}`,
     staffRefundRequested: (p: P) => `↩️ Refund request #${p.refund} for order #${p.order}. /refunds to decide.`,
     staffDispute: (p: P) => `⚠️ A payment for order #${p.order} is disputed; its access was closed.`,
+    staffDisputeWon: (p: P) => `✅ The dispute on order #${p.order} was decided for you; its access is open again.`,
+    staffDisputeLost: (p: P) => `The dispute on order #${p.order} was lost; its access stays closed.`,
+    staffForeignPayment: (p: P) =>
+      `⚠️ Stripe received ${p.price} through a checkout this bot did not create for order #${p.order} (a Payment Link, or a different amount). It is recorded apart and gave no access: refund it in Stripe, or /grant by hand.`,
     staffPaymentMismatch: (p: P) =>
       `⚠️ A Stars payment (${p.charge}) for order #${p.order} did not match the order; it is recorded, no access was given. Refund or /grant by hand.`,
     staffGateProblem: (p: P) => `⚠️ I could not change who is in ${p.gate}: ${p.detail}`,
@@ -325,6 +352,7 @@ export const en = {
     optionMember: "Member: #id or @username",
     optionProduct: "Product id",
     optionDays: "Days (empty: for good)",
+    optionLookbackDays: "How many days back (default 3)",
     optionRole: "The paid role",
     optionProducts: "Product ids, separated by spaces",
     optionStart: "A course_<id> or ref_<code> start argument",

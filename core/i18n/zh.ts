@@ -48,6 +48,7 @@ export const zh: Messages = {
     addcourse: "添加课程",
     gate: "把付费频道绑定到产品",
     role: "任命创作者或版主",
+    reconcile: "立即与 Stripe 核对付款",
   } as Record<string, string>,
   // --- 目录
   kind: { COURSE: "课程", ARTICLE: "文章", LIVE_SESSION: "直播", BUNDLE: "套餐" } as Record<string, string>,
@@ -109,6 +110,25 @@ export const zh: Messages = {
   refundDoneManual: (p: P) => `订单 #${p.order} 的退款已记录，权限已关闭。请手动把款项退还给成员。`,
   refundDoneStars: (p: P) => `订单 #${p.order} 已以 Stars 退款，权限已关闭。`,
   refundSentToProvider: (p: P) => `订单 #${p.order} 的退款已提交给 Stripe，Stripe 确认后权限关闭。`,
+  refundDoneStripe: (p: P) => `订单 #${p.order} 已通过 Stripe 退款，权限已关闭。`,
+  subscriptionCanceledNow: "其订阅已在 Stripe 取消，不会再扣款。",
+  subscriptionCancelsAtPeriodEnd: (p: P) => `其订阅在 Stripe 不再续费（${p.date} 结束），不会再扣款。`,
+  subscriptionCancelFailed: "⚠️ Stripe 未能取消该订阅：请在 Stripe 后台手动取消，否则会继续扣款。",
+  // --- 与 Stripe 核对
+  reconcileOff: "未配置 Stripe，无需核对。",
+  reconcileDone: (p: P) =>
+    `已核对最近 ${p.days} 天内有动态的 ${p.checked} 个 Stripe 结账：修复 ${p.changed} 个${p.failed ? `，${p.failed} 个暂时无法读取（Stripe 未响应，下次运行会重试）` : ""}。`,
+  reconcileLine: (p: P) => `#${p.order}：${p.changes}`,
+  reconcileChange: {
+    "payment-recorded": "已记录付款",
+    "refund-recorded": "已记录退款",
+    dispute: "争议状态已更新",
+    status: "状态已更改",
+    "access-granted": "已开通权限",
+    "access-revoked": "已关闭权限",
+    "access-extended": "已校正权限日期",
+  } as Record<string, string>,
+  reconcileForeign: (p: P) => `有 ${p.count} 笔通过非本机器人创建的结账收到的付款已单独记录。`,
   refundDeniedStaff: (p: P) => `已拒绝订单 #${p.order} 的退款，并已通知成员。`,
   refundAlreadyDecided: (p: P) => `该申请已处理过（${p.status}）。`,
   // --- 个人资料与语言
@@ -182,6 +202,7 @@ export const zh: Messages = {
     revoke: "/revoke <成员编号或 @用户名> <产品编号>",
     gate: "/gate <频道> <产品编号> [更多编号…]",
     role: "/role <成员编号或 @用户名> creator | moderator | member",
+    reconcile: "/reconcile [天数，1–90]",
     addcourse: "/addcourse <价格> <币种> [monthly] | <英文标题> | <中文标题>",
   } as Record<string, string>,
   // --- 通知
@@ -198,6 +219,10 @@ export const zh: Messages = {
       `🛒 新订单 #${p.order}：${p.title}，${p.price}，买家 ${p.member}。收款后：/confirm ${p.order}`,
     staffRefundRequested: (p: P) => `↩️ 订单 #${p.order} 的退款申请 #${p.refund}。发送 /refunds 处理。`,
     staffDispute: (p: P) => `⚠️ 订单 #${p.order} 的付款出现争议，相关权限已关闭。`,
+    staffDisputeWon: (p: P) => `✅ 订单 #${p.order} 的争议判定对你有利，其权限已重新开通。`,
+    staffDisputeLost: (p: P) => `订单 #${p.order} 的争议败诉，其权限保持关闭。`,
+    staffForeignPayment: (p: P) =>
+      `⚠️ Stripe 通过一个并非本机器人为订单 #${p.order} 创建的结账收到了 ${p.price}（支付链接或金额不符）。已单独记录，未开通任何权限：请在 Stripe 退款，或用 /grant 手动开通。`,
     staffPaymentMismatch: (p: P) =>
       `⚠️ 订单 #${p.order} 收到的一笔 Stars 付款（${p.charge}）与订单不符，已记录但未开通权限。请手动退款或 /grant。`,
     staffGateProblem: (p: P) => `⚠️ 无法调整 ${p.gate} 的成员：${p.detail}`,
@@ -306,6 +331,7 @@ export const zh: Messages = {
     optionMember: "成员：#编号 或 @用户名",
     optionProduct: "产品编号",
     optionDays: "天数（留空：永久）",
+    optionLookbackDays: "往前核对多少天（默认 3）",
     optionRole: "付费身份组",
     optionProducts: "产品编号，用空格分隔",
     optionStart: "course_<编号> 或 ref_<邀请码> 启动参数",

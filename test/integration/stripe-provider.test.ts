@@ -5,11 +5,8 @@
 
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createStripeProvider,
-  type StripePaymentProvider,
-  toSubscriptionStatus,
-} from "../../bots/stripe/stripe-provider.js";
+import { toSubscriptionStatus } from "../../bots/stripe/stripe-events.js";
+import { createStripeProvider, type StripePaymentProvider } from "../../bots/stripe/stripe-provider.js";
 import { type CheckoutRequest, type PaymentEvent, WebhookSignatureError } from "../../core/ports.js";
 import {
   formAt,
@@ -377,10 +374,15 @@ describe("subscription webhooks", () => {
   });
 
   it("treats a trial start as paid with nothing charged", async () => {
-    const { completed, subscriptionRef } = await paidSubscription({ recurring: { interval: "MONTH", trialDays: 14 } });
+    const { completed, subscriptionRef, ref } = await paidSubscription({
+      recurring: { interval: "MONTH", trialDays: 14 },
+    });
 
     expect(completed).toMatchObject({ type: "checkout.completed", paid: true, amount: 0 });
-    const state = await provider.fetchSubscription(subscriptionRef);
+    const checkout = await provider.fetchCheckout(ref);
+    // What it charges is the recurring price, not the trial's zero total.
+    expect(checkout).toMatchObject({ paid: true, amount: 1500, currency: "usd" });
+    const state = checkout.subscription!;
     expect(state.status).toBe("TRIALING");
     expect(state.currentPeriodEnd?.getTime()).toBe((subscriptionOf(subscriptionRef).created + 14 * DAY_SECONDS) * 1000);
   });
@@ -415,6 +417,7 @@ describe("subscription webhooks", () => {
       eventId: failedEvent.id,
       orderId: request.orderId,
       subscriptionRef,
+      paymentRef: failedEvent.data.object.id,
     });
     expect(deliver(updatedEvent)).toEqual({
       type: "subscription.updated",
@@ -449,38 +452,108 @@ describe("subscription webhooks", () => {
     expect(deliver(scheduled)).toMatchObject({ type: "subscription.updated", cancelAtPeriodEnd: true });
   });
 
-  it("fetches the subscription's current state", async () => {
-    const { request, subscriptionRef } = await paidSubscription();
+  it("reads a subscription checkout's current state: the subscription, and each invoice as a payment", async () => {
+    const { request, subscriptionRef, ref, paymentRef } = await paidSubscription();
 
-    expect(await provider.fetchSubscription(subscriptionRef)).toEqual({
+    const first = await provider.fetchCheckout(ref);
+    expect(first).toMatchObject({
+      checkoutRef: ref,
+      claimedOrderId: request.orderId,
+      amount: 1500,
+      currency: "usd",
+      paid: true,
+      failed: false,
+    });
+    expect(first.subscription).toEqual({
       subscriptionRef,
       orderId: request.orderId,
       status: "ACTIVE",
       currentPeriodEnd: new Date(periodEndOf(subscriptionRef) * 1000),
       cancelAtPeriodEnd: false,
     });
+    expect(first.payments).toEqual([
+      {
+        paymentRef,
+        paid: true,
+        amount: 1500,
+        currency: "usd",
+        refunds: [],
+        dispute: null,
+        periodEnd: new Date(periodEndOf(subscriptionRef) * 1000),
+      },
+    ]);
+
     fake.failRenewal(subscriptionRef);
-    expect((await provider.fetchSubscription(subscriptionRef)).status).toBe("PAST_DUE");
+    const pastDue = await provider.fetchCheckout(ref);
+    expect(pastDue.subscription?.status).toBe("PAST_DUE");
+    // The failed renewal is read (it is the latest invoice) but is not a payment.
+    expect(pastDue.payments.map((p) => p.paid)).toEqual([true, false]);
     fake.cancelSubscription(subscriptionRef);
-    expect((await provider.fetchSubscription(subscriptionRef)).status).toBe("CANCELED");
+    expect((await provider.fetchCheckout(ref)).subscription?.status).toBe("CANCELED");
   });
 
-  it("resolves the PaymentIntent in a refund of a renewal back to the invoice paymentRef", async () => {
-    const { subscriptionRef } = await paidSubscription();
+  it("follows a refund of a renewal from its PaymentIntent to the invoice and the checkout", async () => {
+    const { subscriptionRef, ref } = await paidSubscription();
     const renewal = deliver(fake.renewSubscription(subscriptionRef));
     if (renewal.type !== "invoice.paid") throw new Error("no renewal");
 
-    const refunded = deliver(fake.refund(renewal.paymentRef));
+    const refunded = deliver(fake.refund(renewal.paymentRef, { amount: 500 }));
     if (refunded.type !== "charge.refunded") throw new Error("no refund event");
 
     expect(refunded.paymentRef).toMatch(/^pi_/);
-    expect(refunded.amountRefunded).toBe(1500);
-    expect(await provider.resolvePaymentRef(refunded.paymentRef)).toBe(renewal.paymentRef);
+    expect(refunded.amountRefunded).toBe(500);
+    expect(await provider.locateCheckout(refunded)).toEqual({ checkoutRef: ref, paymentRef: renewal.paymentRef });
+    const state = await provider.fetchCheckout(ref, { paymentRefs: [renewal.paymentRef] });
+    const renewed = state.payments.find((p) => p.paymentRef === renewal.paymentRef);
+    expect(renewed?.refunds).toEqual([{ refundRef: expect.stringMatching(/^re_/), amount: 500, requestId: null }]);
   });
 
-  it("leaves the paymentRef of a one-time payment unchanged when resolving", async () => {
-    const { paymentRef } = await paidOneTimeOrder();
-    expect(await provider.resolvePaymentRef(paymentRef)).toBe(paymentRef);
+  it("follows a one-time refund and a dispute to their checkout, with amounts per refund and the dispute's outcome", async () => {
+    const { ref, paymentRef } = await paidOneTimeOrder();
+    const refunded = deliver(fake.refund(paymentRef, { amount: 1000 }));
+    deliver(fake.refund(paymentRef, { amount: 2000 }));
+    expect(await provider.locateCheckout(refunded)).toEqual({ checkoutRef: ref, paymentRef });
+    const disputeEvent = fake.dispute(paymentRef);
+    expect(await provider.locateCheckout(deliver(disputeEvent))).toEqual({ checkoutRef: ref, paymentRef });
+
+    const state = await provider.fetchCheckout(ref);
+    expect(state.payments).toHaveLength(1);
+    expect(state.payments[0]?.refunds.map((r) => r.amount).sort()).toEqual([1000, 2000]);
+    expect(state.payments[0]?.dispute).toEqual({ disputeRef: disputeEvent.data.object.id, status: "OPEN" });
+
+    deliver(fake.closeDispute(disputeEvent.data.object.id, "lost"));
+    expect((await provider.fetchCheckout(ref)).payments[0]?.dispute?.status).toBe("LOST");
+  });
+
+  it("finds no checkout behind a session created outside our API that names no order", async () => {
+    const foreign = fake.createForeignSession({ amount: 100, currency: "usd" });
+    const event = deliver(fake.completeCheckout(foreign.id));
+    const state = await provider.fetchCheckout(foreign.id);
+    expect(state).toMatchObject({ claimedOrderId: null, amount: 100, paid: true });
+    expect(await provider.locateCheckout(event)).toEqual({ checkoutRef: foreign.id, paymentRef: expect.any(String) });
+  });
+
+  it("cancels a subscription now, or at the period end, once however often it is asked", async () => {
+    const first = await paidSubscription();
+    await provider.cancelSubscription(first.subscriptionRef, { atPeriodEnd: true });
+    await provider.cancelSubscription(first.subscriptionRef, { atPeriodEnd: true });
+    expect(subscriptionOf(first.subscriptionRef)).toMatchObject({ status: "active", cancel_at_period_end: true });
+
+    const second = await paidSubscription();
+    await provider.cancelSubscription(second.subscriptionRef, { atPeriodEnd: false });
+    await provider.cancelSubscription(second.subscriptionRef, { atPeriodEnd: false });
+    expect(subscriptionOf(second.subscriptionRef).status).toBe("canceled");
+    expect(requestsTo("DELETE", `/v1/subscriptions/${second.subscriptionRef}`)).toHaveLength(1);
+  });
+
+  it("reports Stripe not answering as unavailable, not as a bug", async () => {
+    const { ref } = await paidOneTimeOrder();
+    fake.setDown(true);
+    try {
+      await expect(provider.fetchCheckout(ref)).rejects.toThrow(/did not answer/);
+    } finally {
+      fake.setDown(false);
+    }
   });
 });
 
@@ -642,8 +715,8 @@ describe("toSubscriptionStatus", () => {
     ["active", "ACTIVE"],
     ["trialing", "TRIALING"],
     ["past_due", "PAST_DUE"],
-    ["unpaid", "PAST_DUE"],
-    ["paused", "PAST_DUE"],
+    ["unpaid", "UNPAID"],
+    ["paused", "PAUSED"],
     ["canceled", "CANCELED"],
     ["incomplete_expired", "CANCELED"],
     ["incomplete", "INCOMPLETE"],

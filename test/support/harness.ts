@@ -57,12 +57,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(options: { stripe?: boolean; gracePeriodDays?: number } = {}): Promise<Harness> {
+export async function createHarness(
+  options: { stripe?: boolean; gracePeriodDays?: number; config?: Partial<CoreContext["config"]> } = {},
+): Promise<Harness> {
   const db = await createTestDatabase();
   const clock = new TestClock();
   const gateway = new RecordingGateway("CONSOLE");
   const jobs = new InProcessJobRunner();
-  const stripe = options.stripe ? await startStripeFake() : null;
+  // Stripe's clock is the test's clock, so periods, grace and the reconciler's window move together.
+  const stripe = options.stripe ? await startStripeFake({ now: () => clock.now() }) : null;
   const ctx: CoreContext = {
     prisma: db.prisma,
     clock,
@@ -70,6 +73,7 @@ export async function createHarness(options: { stripe?: boolean; gracePeriodDays
       ...defaultCoreConfig,
       gracePeriodDays: options.gracePeriodDays ?? 3,
       ownerAccounts: [`console:${CREATOR}`],
+      ...options.config,
     },
     log: silentLogger,
     jobs,

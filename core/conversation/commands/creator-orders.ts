@@ -1,11 +1,12 @@
 /**
- * /confirm, /refunds, /approve, /deny: the creator's money desk.
+ * /confirm, /refunds, /approve, /deny, /reconcile: the creator's money desk.
  */
-
+import { AppError } from "../../app-error.js";
 import { confirmManualPayment } from "../../commerce/confirm-manual-payment.js";
-import { decideRefund } from "../../commerce/decide-refund.js";
+import { type DecideRefundResult, decideRefund } from "../../commerce/decide-refund.js";
 import { formatMoney } from "../../commerce/pricing.js";
-import { formatDate } from "../../i18n/index.js";
+import { reconcilePayments } from "../../commerce/reconcile-payments.js";
+import { formatDate, type LocaleCode, type Messages } from "../../i18n/index.js";
 import { type Command, idArgument } from "../command.js";
 import { productTitle } from "../format.js";
 import { type Button, textReply } from "../reply.js";
@@ -89,7 +90,7 @@ function decideCommand(name: "approve" | "deny"): Command {
   return {
     name,
     staffOnly: true,
-    async run({ ctx, m, member }, args) {
+    async run({ ctx, m, member, locale }, args) {
       const refundId = idArgument(args[0], m, name);
       const result = await decideRefund(ctx, { refundId, staffMemberId: member.id, approve: name === "approve" });
       switch (result.outcome) {
@@ -100,7 +101,7 @@ function decideCommand(name: "approve" | "deny"): Command {
               : m.refundDoneManual({ order: result.orderId }),
           );
         case "sent-to-provider":
-          return textReply(m.refundSentToProvider({ order: result.orderId }));
+          return textReply(stripeRefundText(m, locale, result));
         case "denied":
           return textReply(m.refundDeniedStaff({ order: result.orderId }));
         case "already-decided":
@@ -112,3 +113,49 @@ function decideCommand(name: "approve" | "deny"): Command {
 
 export const approveCommand = decideCommand("approve");
 export const denyCommand = decideCommand("deny");
+
+function stripeRefundText(
+  m: Messages,
+  locale: LocaleCode,
+  result: Extract<DecideRefundResult, { outcome: "sent-to-provider" }>,
+): string {
+  const lines = [
+    result.confirmed
+      ? m.refundDoneStripe({ order: result.orderId })
+      : m.refundSentToProvider({ order: result.orderId }),
+  ];
+  const stop = result.subscription;
+  if (stop?.kind === "canceled") lines.push(m.subscriptionCanceledNow);
+  else if (stop?.kind === "ends-at-period-end") {
+    lines.push(m.subscriptionCancelsAtPeriodEnd({ date: stop.periodEnd ? formatDate(locale, stop.periodEnd) : "?" }));
+  } else if (stop?.kind === "cancel-failed") lines.push(m.subscriptionCancelFailed);
+  return lines.join("\n");
+}
+
+/** `/reconcile [days]`: compares recent payments with Stripe now and repairs what differs (also a scheduled job). */
+export const reconcileCommand: Command = {
+  name: "reconcile",
+  staffOnly: true,
+  async run({ ctx, m }, args) {
+    if (!ctx.payments.stripe) return textReply(m.reconcileOff);
+    const days = args[0] === undefined ? ctx.config.reconcileDays : Number(args[0]);
+    if (!Number.isInteger(days) || days < 1 || days > 90) {
+      throw new AppError("BAD_ARGUMENTS", { usage: m.usage.reconcile ?? "" });
+    }
+    const report = await reconcilePayments(ctx, { days });
+    const lines = [
+      m.reconcileDone({ checked: report.checked, days, changed: report.repaired.length, failed: report.failed }),
+    ];
+    for (const repaired of report.repaired.slice(0, 20)) {
+      const kinds = [...new Set(repaired.changes.map((change) => change.kind))];
+      lines.push(
+        m.reconcileLine({
+          order: repaired.orderId,
+          changes: kinds.map((kind) => m.reconcileChange[kind] ?? kind).join(", "),
+        }),
+      );
+    }
+    if (report.foreign) lines.push(m.reconcileForeign({ count: report.foreign }));
+    return textReply(lines.join("\n"));
+  },
+};
