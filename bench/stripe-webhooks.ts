@@ -70,6 +70,7 @@ const deliveries = [...bodies, ...bodies]; // every event twice
 const latencies: number[] = [];
 const outcomes = new Map<string, number>();
 let next = 0;
+const stripeRequestsBefore = stripe.requests.length;
 const started = performance.now();
 async function worker() {
   while (next < deliveries.length) {
@@ -104,6 +105,9 @@ console.log(`latency ms        p50 ${pct(50)}  p95 ${pct(95)}  p99 ${pct(99)}  m
 console.log(
   `memory            rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,
 );
+const reads = stripe.requests.length - stripeRequestsBefore;
+// Each event is applied from Stripe's current state: the reads it costs, against Stripe's 100 reads/s live limit.
+console.log(`stripe reads      ${reads} (${(reads / ORDERS).toFixed(1)} per new event, 0 per repeat)`);
 console.log(`outcomes          ${[...outcomes].map(([k, v]) => `${k}: ${v}`).join(", ")}`);
 console.log(
   `invariants        orders paid ${paid}/${ORDERS}, payments ${payments}, entitlements ${entitlements} (each must equal ${ORDERS})`,

@@ -24,7 +24,7 @@ import { addToOutbox } from "../access/outbox.js";
 import { revokeEntitlements } from "../access/revoke-entitlements.js";
 import type { CoreContext, Transaction } from "../context.js";
 import type { ProviderCheckout, ProviderPayment } from "../ports.js";
-import { redeemCoupon } from "./mark-order-paid.js";
+import { notifyPaymentReceived, redeemCoupon } from "./mark-order-paid.js";
 import { formatMoney } from "./pricing.js";
 
 export type ApplyCheckoutResult =
@@ -100,18 +100,8 @@ export async function applyCheckoutState(
   if (status !== order.status) changes.push({ kind: "status", from: order.status, to: status });
   if (!order.paidAt) {
     await redeemCoupon(tx, order);
-    if (status === "PAID") {
-      // Told about the payment first, then let in (the outbox runs in order).
-      await addToOutbox(
-        tx,
-        {
-          kind: "notify.member",
-          memberId: order.memberId,
-          notice: { key: "paymentReceived", params: { order: order.id, productId: order.productId } },
-        },
-        `paid:${order.id}`,
-      );
-    }
+    // Told about the payment first, then let in (the outbox runs in order).
+    if (status === "PAID") await notifyPaymentReceived(tx, order);
   }
   if (status === "REFUNDED" && order.status !== "REFUNDED") {
     await addToOutbox(

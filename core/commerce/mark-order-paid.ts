@@ -65,15 +65,7 @@ export async function markOrderPaid(tx: Transaction, options: MarkOrderPaidOptio
         ? addDays(options.now, order.offer.accessDays)
         : null;
   // Told about the payment first, then let in (the outbox runs in order).
-  await addToOutbox(
-    tx,
-    {
-      kind: "notify.member",
-      memberId: order.memberId,
-      notice: { key: "paymentReceived", params: { order: order.id, productId: order.productId } },
-    },
-    `paid:${order.id}`,
-  );
+  await notifyPaymentReceived(tx, order);
   const entitlementIds = await grantEntitlements(tx, {
     memberId: order.memberId,
     productId: order.productId,
@@ -84,6 +76,22 @@ export async function markOrderPaid(tx: Transaction, options: MarkOrderPaidOptio
     subscriptionId: options.subscriptionId,
   });
   return { outcome: "paid", entitlementIds };
+}
+
+/** "Payment received" to the buyer, once per order whatever path paid it. */
+export async function notifyPaymentReceived(
+  tx: Transaction,
+  order: { id: number; memberId: number; productId: number },
+): Promise<void> {
+  await addToOutbox(
+    tx,
+    {
+      kind: "notify.member",
+      memberId: order.memberId,
+      notice: { key: "paymentReceived", params: { order: order.id, productId: order.productId } },
+    },
+    `paid:${order.id}`,
+  );
 }
 
 /** Counts the order's coupon as used, once: call when the order is first paid. */
