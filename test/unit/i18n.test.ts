@@ -30,6 +30,7 @@ describe("translations", () => {
       "gateLine",
       "orderLine",
       "pendingLine",
+      "reconcileLine",
       "usage.language",
       "dateFormat",
     ]);
