@@ -62,6 +62,11 @@ export async function decideRefund(
   }
 
   const provider = refund.payment?.provider;
+  // Refunding "by hand" is for manual orders only: a provider's order without a payment to refund (a request from
+  // before that was checked) must not be marked refunded while the provider still holds the money.
+  if (!refund.payment && refund.order.provider !== "MANUAL") {
+    throw new AppError("REFUND_NOT_ALLOWED", { id: refund.orderId });
+  }
   if (provider === "STRIPE" && refund.payment) {
     return refundThroughStripe(ctx, { ...refund, payment: refund.payment }, decided);
   }
@@ -128,6 +133,7 @@ async function refundThroughStripe(
   refund: {
     id: number;
     orderId: number;
+    createdAt: Date;
     order: { memberId: number; subscriptionId: number | null; checkoutRef: string | null };
     payment: { providerPaymentId: string };
   },
@@ -137,7 +143,12 @@ async function refundThroughStripe(
   if (!stripe) throw new AppError("PROVIDER_UNAVAILABLE");
   let refundRef: string;
   try {
-    ({ refundRef } = await stripe.refund(refund.payment.providerPaymentId, `refund-${refund.id}`, refund.id));
+    ({ refundRef } = await stripe.refund(
+      refund.payment.providerPaymentId,
+      // Unique per Stripe account, not only per database (a restored backup or a second environment reuses ids).
+      `refund-${refund.id}-${refund.createdAt.getTime()}`,
+      refund.id,
+    ));
   } catch (error) {
     ctx.log.error(
       { refundId: refund.id, err: error instanceof Error ? error.message : String(error) },

@@ -4,6 +4,7 @@
 import { addToOutbox, kickOutbox } from "../access/outbox.js";
 import { AppError } from "../app-error.js";
 import type { CoreContext } from "../context.js";
+import { stripControlCharacters, truncateText } from "../text.js";
 
 export async function requestRefund(
   ctx: CoreContext,
@@ -16,18 +17,23 @@ export async function requestRefund(
     if (order.status !== "PAID" || order.amount === 0) throw new AppError("REFUND_NOT_ALLOWED", { id: order.id });
     const open = await tx.refund.findFirst({ where: { orderId: order.id, status: { in: ["REQUESTED", "APPROVED"] } } });
     if (open) throw new AppError("REFUND_ALREADY_REQUESTED", { id: order.id });
-    // The latest payment that moved money (a subscription's free trial invoice is a payment of nothing).
-    const payment = await tx.payment.findFirst({
-      where: { orderId: order.id, status: "SUCCEEDED", amount: { gt: 0 } },
-      orderBy: { id: "desc" },
+    // The latest payment that moved money and still holds some (a subscription's free trial invoice is a payment of
+    // nothing; a payment refunded in part in the Dashboard still has the rest): the newest period first, since rows
+    // are stored in the order Stripe's events happened to arrive.
+    const payments = await tx.payment.findMany({
+      where: { orderId: order.id, status: { in: ["SUCCEEDED", "PARTIALLY_REFUNDED"] }, amount: { gt: 0 } },
+      orderBy: [{ periodEnd: { sort: "desc", nulls: "last" } }, { id: "desc" }],
     });
+    const payment = payments.find((p) => p.refundedAmount < p.amount) ?? null;
+    // Only a manual order is refunded by hand; a provider's order with nothing left to refund has no money to return.
+    if (!payment && order.provider !== "MANUAL") throw new AppError("REFUND_NOT_ALLOWED", { id: order.id });
     const created = await tx.refund.create({
       data: {
         orderId: order.id,
         paymentId: payment?.id ?? null,
-        amount: payment?.amount ?? order.amount,
+        amount: payment ? payment.amount - payment.refundedAmount : order.amount,
         currency: order.currency,
-        reason: options.reason.slice(0, 500),
+        reason: truncateText(stripControlCharacters(options.reason), 500),
         requestedById: options.memberId,
       },
     });
