@@ -16,6 +16,7 @@ import type { Readable } from "node:stream";
 import type { CoreContext } from "../../core/context.js";
 import { handleChatRequest } from "../../core/conversation/handle-request.js";
 import { type ChatInput, parseCommand } from "../../core/conversation/request.js";
+import { stripControlCharacters } from "../../core/text.js";
 import type { ConsoleGateway } from "./console-gateway.js";
 import type { ConsoleTexts } from "./console-texts.js";
 import { type Choice, renderForTerminal } from "./render.js";
@@ -46,7 +47,8 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
   print(texts.banner(user.current, options.interactive));
   prompt();
   for await (const rawLine of lines) {
-    const line = rawLine.trim();
+    // What a person typed: control characters (terminal escapes, NUL) go at the edge, before the core sees it.
+    const line = stripControlCharacters(rawLine).trim();
     if (!line) {
       prompt();
       continue;

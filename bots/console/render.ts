@@ -1,23 +1,32 @@
 /**
- * Renders a neutral reply for the terminal: markup becomes bold (on a terminal) or plain text (when piped), buttons
- * become numbered choices the user picks by typing the number.
+ * Renders a neutral reply for the terminal: bold spans become bold (on a terminal) or plain text (when piped), code is
+ * plain text, buttons become numbered choices the user picks by typing the number. Text comes from the parsed markup,
+ * which has no control characters left, so nothing a name or a title holds can drive the terminal.
  */
+import { markupLines, plainText } from "../../core/conversation/markup.js";
 import type { Reply } from "../../core/conversation/reply.js";
+import { stripControlCharacters } from "../../core/text.js";
 
 export type Choice = { action: string } | { url: string };
 
+/** The reply as terminal text and the choices its numbers stand for. */
 export function renderForTerminal(reply: Reply, options: { color: boolean }): { text: string; choices: Choice[] } {
   const choices: Choice[] = [];
   const blocks: string[] = [];
   const bold = (s: string) => (options.color ? `\x1b[1m${s}\x1b[22m` : s);
+  // Labels and addresses are plain text; the newline is the one control character that would still break a line.
+  const plain = (s: string) => stripControlCharacters(s).replace(/[\n\t]+/g, " ");
   for (const message of reply.messages) {
-    let text = message.text.replace(/\*\*(.+?)\*\*/g, (_m, inner: string) => bold(inner)).replace(/`([^`]+)`/g, "$1");
-    if (message.image) text += `\n[image: ${message.image.alt} — ${message.image.url}]`;
+    let text = markupLines(message.text)
+      .map((line) => line.map((span) => (span.bold ? bold(span.text) : span.text)).join(""))
+      .join("\n");
+    if (message.image) text += `\n[image: ${plain(message.image.alt)} — ${plain(message.image.url)}]`;
     for (const row of message.buttons ?? []) {
       const cells = row.map((button) => {
         choices.push("url" in button ? { url: button.url } : { action: button.action });
         const n = choices.length;
-        return "url" in button ? `[${n}] ${button.label} → ${button.url}` : `[${n}] ${button.label}`;
+        const label = plain(plainText(button.label));
+        return "url" in button ? `[${n}] ${label} → ${plain(button.url)}` : `[${n}] ${label}`;
       });
       text += `\n  ${cells.join("   ")}`;
     }

@@ -1,56 +1,71 @@
 /**
- * Renders the core's neutral reply as Bot API calls: Telegram HTML (everything escaped, `**bold**` → <b>, `code` →
- * <code>), inline keyboards (an `action` is callback data, a `url` a link button), Stars invoices. The same calls
- * serve grammY and Telegraf.
+ * Renders the core's neutral reply as Bot API calls: Telegram HTML built from the parsed markup (every tag opened and
+ * closed around one span, `&<>` escaped, so no text can break it), messages split to Telegram's 4096 characters,
+ * inline keyboards (an `action` is callback data, a `url` a link button), Stars invoices. The same calls serve grammY
+ * and Telegraf.
  */
+import { markupLines, plainLength, plainText, type Span, splitMarkup } from "../../core/conversation/markup.js";
 import type { Button, Reply, ReplyMessage } from "../../core/conversation/reply.js";
+import { stripControlCharacters, truncateText, truncateUtf8 } from "../../core/text.js";
 import type { BotApi } from "./bot-api.js";
 
-const MAX_TEXT = 4096;
-const MAX_CAPTION = 1024;
+/** Telegram's limits, counted after entities are parsed (UTF-16 code units). */
+export const TELEGRAM_LIMITS = { text: 4096, caption: 1024, callbackDataBytes: 64, buttonText: 64 } as const;
 
+/** Text made literal for Telegram's HTML parse mode (the only characters it reserves). */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/** One line of spans as HTML: each span wraps itself, code inside bold, so tags always nest. */
+function htmlLine(line: Span[]): string {
+  return line
+    .map((span) => {
+      let html = escapeHtml(span.text);
+      if (span.code) html = `<code>${html}</code>`;
+      if (span.bold) html = `<b>${html}</b>`;
+      return html;
+    })
+    .join("");
+}
+
+/** The whole text as one piece of Telegram HTML (not split; see telegramTexts). */
 export function toTelegramHtml(text: string): string {
-  return escapeHtml(text)
-    .replace(/\*\*(.+?)\*\*/gs, "<b>$1</b>")
-    .replace(/`([^`\n]+)`/g, "<code>$1</code>");
+  return markupLines(text).map(htmlLine).join("\n");
 }
 
-/** Callback data is at most 64 bytes: longer actions are cut at a character boundary (the core then refuses them). */
+/**
+ * The text as Telegram HTML messages, each at most `limit` characters once Telegram parsed it; parts with nothing to
+ * read are left out (Telegram refuses an empty message).
+ */
+export function telegramTexts(text: string, limit: number = TELEGRAM_LIMITS.text): string[] {
+  return splitMarkup(text, limit, plainLength)
+    .filter((lines) => lines.some((line) => line.some((span) => span.text.trim())))
+    .map((lines) => lines.map(htmlLine).join("\n"));
+}
+
+/** Callback data is 1–64 bytes: longer actions are cut between characters (the core then refuses them). */
 function callbackData(action: string): string {
-  let data = action;
-  while (Buffer.byteLength(data) > 64) data = data.slice(0, -1);
-  return data;
+  return truncateUtf8(action, TELEGRAM_LIMITS.callbackDataBytes) || "-";
 }
 
+/** A button label is shown as plain text: markup removed, never empty. */
+function buttonText(label: string): string {
+  return truncateText(plainText(label), TELEGRAM_LIMITS.buttonText, "…").trim() || "…";
+}
+
+/** Neutral buttons as an inline keyboard: plain labels, callback data within Telegram's 64 bytes. */
 export function inlineKeyboard(rows: Button[][] | undefined): Record<string, unknown> | undefined {
   if (!rows?.length) return undefined;
   return {
     inline_keyboard: rows.map((row) =>
       row.map((b) =>
-        "url" in b ? { text: b.label, url: b.url } : { text: b.label, callback_data: callbackData(b.action) },
+        "url" in b
+          ? { text: buttonText(b.label), url: b.url }
+          : { text: buttonText(b.label), callback_data: callbackData(b.action) },
       ),
     ),
   };
-}
-
-/** Splits long text at line breaks so every part fits in one Telegram message (and no tag is cut). */
-export function splitText(text: string, limit = MAX_TEXT - 96): string[] {
-  if (text.length <= limit) return [text];
-  const parts: string[] = [];
-  let current = "";
-  for (const line of text.split("\n")) {
-    if (current && current.length + line.length + 1 > limit) {
-      parts.push(current);
-      current = "";
-    }
-    current = current ? `${current}\n${line}` : line.slice(0, limit);
-  }
-  if (current) parts.push(current);
-  return parts;
 }
 
 /** Sends one neutral reply to a chat, message by message. Throws BotApiError on the first refusal. */
@@ -74,20 +89,20 @@ async function sendMessage(
   where: Record<string, unknown>,
   message: ReplyMessage,
 ): Promise<number | undefined> {
-  const html = toTelegramHtml(message.text);
   const keyboard = inlineKeyboard(message.buttons);
   let lastId: number | undefined;
-  if (message.image && html.length <= MAX_CAPTION) {
+  const captions = message.image ? telegramTexts(message.text, TELEGRAM_LIMITS.caption) : [];
+  if (message.image && captions.length <= 1) {
     const sent = await api.call<{ message_id: number }>("sendPhoto", {
       ...where,
       photo: message.image.url,
-      caption: html,
+      caption: captions[0] ?? "",
       parse_mode: "HTML",
       ...(keyboard ? { reply_markup: keyboard } : {}),
     });
     lastId = sent.message_id;
-  } else if (html.trim()) {
-    const parts = splitText(html);
+  } else {
+    const parts = telegramTexts(message.text);
     for (const [index, part] of parts.entries()) {
       const last = index === parts.length - 1;
       const sent = await api.call<{ message_id: number }>("sendMessage", {
@@ -113,12 +128,15 @@ async function sendInvoice(
   where: Record<string, unknown>,
   invoice: NonNullable<ReplyMessage["invoice"]>,
 ): Promise<number | undefined> {
+  // Titles and descriptions are plain text (no parse mode): 1–32 and 1–255 characters.
+  const plain = (text: string, max: number) => truncateText(stripControlCharacters(text).trim(), max, "…").trim();
+  const title = plain(invoice.title, 32) || `#${invoice.orderId}`;
   const common = {
-    title: invoice.title.slice(0, 32),
-    description: invoice.description.slice(0, 255) || invoice.title.slice(0, 32),
+    title,
+    description: plain(invoice.description, 255) || title,
     payload: invoice.payload,
     currency: "XTR",
-    prices: [{ label: invoice.title.slice(0, 32), amount: invoice.amount }],
+    prices: [{ label: title, amount: invoice.amount }],
   };
   if (invoice.subscriptionPeriodSeconds) {
     const link = await api.call<string>("createInvoiceLink", {

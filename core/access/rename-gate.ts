@@ -4,13 +4,15 @@
  */
 import type { Platform } from "../../prisma/generated/enums.js";
 import type { CoreContext } from "../context.js";
+import { stripControlCharacters, truncateText } from "../text.js";
 
 /** @example await renameGate(ctx, { platform: "TELEGRAM", gateExternalId: "-1001234", title: "Python Club" }) */
 export async function renameGate(
   ctx: CoreContext,
   options: { platform: Platform; gateExternalId: string; title: string },
 ): Promise<void> {
-  const title = options.title.trim().slice(0, 100);
+  // The platform's title is whatever an admin typed: no control characters, cut between characters.
+  const title = truncateText(stripControlCharacters(options.title).trim(), 100);
   if (!title) return;
   await ctx.prisma.gate.updateMany({
     where: { platform: options.platform, externalId: options.gateExternalId, NOT: { title } },

@@ -3,6 +3,7 @@
  */
 import type { Prisma } from "../../prisma/generated/client.js";
 import type { CoreContext } from "../context.js";
+import { truncateText } from "../text.js";
 
 export type ProductWithOffers = Prisma.ProductGetPayload<{
   include: {
@@ -28,7 +29,7 @@ export async function listProducts(
   ctx: CoreContext,
   options: { query?: string; limit?: number } = {},
 ): Promise<ProductWithOffers[]> {
-  const query = options.query?.trim().slice(0, 100);
+  const query = options.query === undefined ? undefined : truncateText(options.query.trim(), 100);
   let where: Prisma.ProductWhereInput = { published: true };
   if (query) {
     const text = { contains: query, mode: "insensitive" as const };

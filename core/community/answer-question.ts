@@ -4,6 +4,7 @@
  */
 import type { CoreContext } from "../context.js";
 import { type PlatformUser, resolveMember } from "../identity/resolve-member.js";
+import { stripControlCharacters, truncateText } from "../text.js";
 
 export async function answerQuestion(
   ctx: CoreContext,
@@ -22,7 +23,7 @@ export async function answerQuestion(
     data: {
       questionId: question.id,
       authorId: member.id,
-      body: options.body.slice(0, 4000),
+      body: truncateText(stripControlCharacters(options.body), 4000),
       messageRef: options.messageRef,
     },
   });

@@ -5,12 +5,14 @@
  */
 import type { CoreContext } from "../context.js";
 import { type PlatformUser, resolveMember } from "../identity/resolve-member.js";
+import { stripControlCharacters, truncateText } from "../text.js";
 
 export async function askQuestion(
   ctx: CoreContext,
   options: { user: PlatformUser; threadRef: string; title: string; body: string },
 ): Promise<{ questionId: number; isNew: boolean }> {
   const { member } = await resolveMember(ctx, options.user);
+  const body = stripControlCharacters(options.body);
   const key = { platform_threadRef: { platform: options.user.platform, threadRef: options.threadRef } };
   const existing = await ctx.prisma.question.findUnique({ where: key });
   if (existing) return { questionId: existing.id, isNew: false };
@@ -20,8 +22,8 @@ export async function askQuestion(
         memberId: member.id,
         platform: options.user.platform,
         threadRef: options.threadRef,
-        title: options.title.trim().slice(0, 200) || options.body.trim().slice(0, 80),
-        body: options.body.slice(0, 4000),
+        title: truncateText(stripControlCharacters(options.title).trim(), 200) || truncateText(body.trim(), 80),
+        body: truncateText(body, 4000),
       },
     });
     await ctx.prisma.activityEvent.create({

@@ -2,8 +2,12 @@
  * The neutral reply every adapter renders in its own idiom: Telegram HTML and inline keyboards, Discord embeds and
  * buttons, numbered choices in the console.
  *
- * Text uses a tiny markup: `**bold**` and `` `code` ``. Adapters escape everything else.
+ * Text uses a tiny markup: `**bold**` and `` `code` `` (see markup.ts); values from people are escaped with
+ * `escapeMarkup` (the message catalog does it for every template), so only the templates format. Labels use the same
+ * markup and are shown as plain text. Adapters render the parsed spans and escape everything else.
  */
+export { escapeMarkup, plainText } from "./markup.js";
+
 export type Button =
   | { label: string /** Callback data, at most 64 bytes (Telegram's limit). */; action: string }
   | { label: string; url: string };
@@ -33,6 +37,11 @@ export interface ReplyMessage {
 
 export interface Reply {
   messages: ReplyMessage[];
+  /**
+   * The language the reply is written in, set when it is sent outside a conversation (notices, broadcasts), so an
+   * adapter writes its own labels (a DM's buttons, a "your DMs are closed" note) in the same language.
+   */
+  locale?: "en" | "zh";
 }
 
 export function reply(...messages: ReplyMessage[]): Reply {
@@ -41,9 +50,4 @@ export function reply(...messages: ReplyMessage[]): Reply {
 
 export function textReply(text: string, buttons?: Button[][]): Reply {
   return { messages: [buttons ? { text, buttons } : { text }] };
-}
-
-/** Removes the markup, for plain renderers and logs. */
-export function plainText(text: string): string {
-  return text.replace(/\*\*(.+?)\*\*/g, "$1").replace(/`([^`]+)`/g, "$1");
 }

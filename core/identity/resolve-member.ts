@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { Prisma } from "../../prisma/generated/client.js";
 import type { Platform } from "../../prisma/generated/enums.js";
 import type { CoreContext } from "../context.js";
+import { stripControlCharacters, truncateText } from "../text.js";
 
 export interface PlatformUser {
   platform: Platform;
@@ -32,7 +33,14 @@ export function newReferralCode(): string {
   return randomBytes(5).toString("base64url").replace(/[-_]/g, "x").toUpperCase();
 }
 
-export async function resolveMember(ctx: CoreContext, user: PlatformUser): Promise<MemberWithAccount> {
+export async function resolveMember(ctx: CoreContext, platformUser: PlatformUser): Promise<MemberWithAccount> {
+  // Adapters clean names at the edge; this makes sure no caller can store what PostgreSQL refuses (a NUL is 22021),
+  // so a strange name can never make a member impossible to create.
+  const user = {
+    ...platformUser,
+    displayName: truncateText(stripControlCharacters(platformUser.displayName).trim(), 100),
+    username: platformUser.username ? stripControlCharacters(platformUser.username) || null : null,
+  };
   const now = ctx.clock.now();
   const key = { platform_externalId: { platform: user.platform, externalId: user.externalId } };
   const existing = await ctx.prisma.platformAccount.findUnique({ where: key, include: { member: true } });
@@ -55,7 +63,7 @@ export async function resolveMember(ctx: CoreContext, user: PlatformUser): Promi
   try {
     const member = await ctx.prisma.member.create({
       data: {
-        displayName: user.displayName.slice(0, 100) || user.externalId,
+        displayName: user.displayName || user.externalId,
         locale: localeFromLanguageCode(user.languageCode),
         role: isOwner ? "OWNER" : "MEMBER",
         referralCode: newReferralCode(),

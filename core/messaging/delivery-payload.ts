@@ -3,7 +3,7 @@
  * switches language before their turn reads it in the new one).
  */
 import { z } from "zod";
-import type { Button, Reply } from "../conversation/reply.js";
+import { type Button, escapeMarkup, type Reply } from "../conversation/reply.js";
 import { formatDate, type LocaleCode, localized, messages } from "../i18n/index.js";
 
 export const SEND_MESSAGES_JOB = "messages.send";
@@ -29,15 +29,18 @@ export function renderDelivery(
   locale: LocaleCode,
   payload: DeliveryPayload,
   broadcast: { text: string } | null,
+  /** The recipient's time zone: dates are shown as their calendar reads them. */
+  timeZone?: string | null,
 ): Reply | null {
   const m = messages(locale).messaging;
   if (payload.type === "broadcast") {
     if (!broadcast) return null;
-    return { messages: [{ text: `${broadcast.text}\n\n${m.broadcastFooter}` }] };
+    // The creator's text is shown as written, exactly like its preview: literal, never markup.
+    return { messages: [{ text: `${escapeMarkup(broadcast.text)}\n\n${m.broadcastFooter}` }] };
   }
   const params: Record<string, string | number> = { ...payload.params };
   if (typeof params.title === "string") params.title = localized(locale, params.title, String(params.titleZh ?? ""));
-  if (typeof params.date === "string") params.date = formatDate(locale, new Date(params.date));
+  if (typeof params.date === "string") params.date = formatDate(locale, new Date(params.date), timeZone);
   const buttons: Button[][] | undefined = payload.buttons?.length
     ? [payload.buttons.map((b) => ({ label: m[b.key], action: b.action }))]
     : undefined;

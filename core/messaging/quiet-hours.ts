@@ -9,15 +9,9 @@ export interface QuietHours {
   end: number | null;
 }
 
-/** Whether `zone` is a time zone this runtime knows (IANA names such as `Asia/Shanghai`, or `UTC`). */
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isValidTimeZone } from "../i18n/dates.js";
+
+export { isValidTimeZone };
 
 function localHour(date: Date, timeZone: string): number {
   const zone = isValidTimeZone(timeZone) ? timeZone : "UTC";

@@ -17,8 +17,9 @@ import { previewBroadcast } from "../../messaging/preview-broadcast.js";
 import { resumeBroadcast } from "../../messaging/resume-broadcast.js";
 import { parseSegment, type Segment } from "../../messaging/segment.js";
 import { tallyBroadcast } from "../../messaging/tally-broadcast.js";
+import { truncateText } from "../../text.js";
 import type { Command, Session } from "../command.js";
-import { type Reply, textReply } from "../reply.js";
+import { plainText, type Reply, textReply } from "../reply.js";
 
 const ACTIONS = new Set(["to", "send", "pause", "resume", "cancel", "status"]);
 
@@ -127,7 +128,8 @@ async function preview(session: Session, id: number, segment?: Segment): Promise
     id,
     text: result.broadcast.text,
     urgent: result.broadcast.urgent ? 1 : 0,
-    segment: audience,
+    // A catalog text as a value of another: its own escaping undone, so the title is escaped exactly once.
+    segment: plainText(audience),
     recipients: result.recipients,
     members: result.members,
   })}\n\n${mm.broadcastHint({ id })}`;
@@ -159,7 +161,7 @@ async function listBroadcasts(session: Session): Promise<Reply> {
         status: mm.status[b.status] ?? b.status,
         sent: tally?.sent ?? 0,
         total: tally?.total ?? 0,
-        text: b.text.length > 40 ? `${b.text.slice(0, 40)}…` : b.text,
+        text: truncateText(b.text, 41, "…"),
       }),
     );
   }

@@ -5,6 +5,7 @@
 import { AppError } from "../../app-error.js";
 import { createCourse } from "../../catalog/create-course.js";
 import { parseAmount } from "../../commerce/pricing.js";
+import { truncateText } from "../../text.js";
 import type { Command, Session } from "../command.js";
 import { offerPrice, productTitle } from "../format.js";
 import { type Reply, textReply } from "../reply.js";
@@ -66,7 +67,7 @@ export async function continueAddCourse(
   text: string,
 ): Promise<Reply> {
   const { ctx, m, account } = session;
-  const answer = text.trim().slice(0, 200);
+  const answer = truncateText(text.trim(), 200);
   const save = (next: string, values: Record<string, string>) =>
     ctx.prisma.conversationState.update({ where: { accountId: account.id }, data: { step: next, data: values } });
   if (step === "titleEn") {

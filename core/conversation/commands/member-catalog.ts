@@ -4,12 +4,13 @@
 import { activeEntitlementWhere } from "../../access/entitlement-window.js";
 import { AppError } from "../../app-error.js";
 import { getProduct, listProducts, listTags } from "../../catalog/catalog.js";
-import { formatDate, localized } from "../../i18n/index.js";
+import { formatDateTime, localized } from "../../i18n/index.js";
 import { recordReferral } from "../../identity/resolve-member.js";
 import { isStaff } from "../../identity/roles.js";
+import { truncateText } from "../../text.js";
 import { type Command, idArgument, type Session } from "../command.js";
 import { offerPrice, productSummary, productTitle } from "../format.js";
-import { type Button, type Reply, reply, textReply } from "../reply.js";
+import { type Button, escapeMarkup, type Reply, reply, textReply } from "../reply.js";
 
 async function showProduct(session: Session, productId: number): Promise<Reply> {
   const { ctx, m, locale } = session;
@@ -19,10 +20,14 @@ async function showProduct(session: Session, productId: number): Promise<Reply> 
   const owned = await ctx.prisma.entitlement.findFirst({
     where: { memberId: session.member.id, productId, ...activeEntitlementWhere(ctx.clock.now()) },
   });
-  const lines = [`**${productTitle(locale, product)}** — ${m.kind[product.kind]} #${product.id}`];
+  // Titles, summaries and lessons are what a creator typed: literal text, never markup.
+  const lines = [`**${escapeMarkup(productTitle(locale, product))}** — ${m.kind[product.kind]} #${product.id}`];
   const summary = productSummary(locale, product);
-  if (summary) lines.push(summary);
-  if (product.startsAt) lines.push(m.startsAt({ when: formatDate(locale, product.startsAt) }));
+  if (summary) lines.push(escapeMarkup(summary));
+  // A live session's start, with the time, in the reader's own time zone.
+  if (product.startsAt) {
+    lines.push(m.startsAt({ when: formatDateTime(locale, product.startsAt, session.member.timeZone) }));
+  }
   if (offer) {
     const terms = [offerPrice(locale, offer)];
     if (offer.kind === "ONE_TIME")
@@ -34,7 +39,7 @@ async function showProduct(session: Session, productId: number): Promise<Reply> 
   if (product.lessons.length) {
     lines.push("", m.lessons({ count: product.lessons.length }));
     for (const lesson of product.lessons)
-      lines.push(`${lesson.position}. ${localized(locale, lesson.titleEn, lesson.titleZh)}`);
+      lines.push(`${lesson.position}. ${escapeMarkup(localized(locale, lesson.titleEn, lesson.titleZh))}`);
   }
   const buttons: Button[][] = [];
   if (owned) lines.push("", m.owned);
@@ -81,7 +86,7 @@ export const coursesCommand: Command = {
     const query = raw.trim();
     const products = await listProducts(ctx, { query: query || undefined });
     if (products.length === 0) return textReply(m.catalogEmpty, [[{ label: m.buttonCatalog, action: "courses" }]]);
-    const lines = [query ? m.catalogSearchTitle({ query: query.slice(0, 40) }) : m.catalogTitle];
+    const lines = [query ? m.catalogSearchTitle({ query: truncateText(query, 40, "…") }) : m.catalogTitle];
     for (const p of products) {
       lines.push(
         m.catalogLine({

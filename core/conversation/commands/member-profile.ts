@@ -42,7 +42,7 @@ export const profileCommand: Command = {
         id: member.id,
         role: m.role[member.role] ?? member.role,
         language: m.languageName,
-        since: formatDate(locale, member.createdAt),
+        since: formatDate(locale, member.createdAt, member.timeZone),
         code: member.referralCode,
         link: session.request.botLink ? `${session.request.botLink}ref_${member.referralCode}` : "",
       }),
