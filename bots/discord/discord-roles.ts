@@ -8,15 +8,18 @@ import type { Guild, GuildMember, PartialGuildMember, User } from "discord.js";
 import { recordGatePresence } from "../../core/access/join-requests.js";
 import { reconcileMember } from "../../core/access/reconcile-gates.js";
 import type { CoreContext } from "../../core/context.js";
-import { type PlatformUser, resolveMember } from "../../core/identity/resolve-member.js";
+import type { PlatformUser } from "../../core/identity/resolve-member.js";
+import { stripControlCharacters } from "../../core/text.js";
 import { describeError } from "./discord-gateway.js";
 
+/** Who did something on Discord; names lose control characters here, at the edge. */
 export function platformUser(user: User, locale?: string | null): PlatformUser {
+  const name = stripControlCharacters(user.globalName ?? user.username).trim();
   return {
     platform: "DISCORD",
     externalId: user.id,
-    displayName: user.globalName ?? user.username,
-    username: user.username,
+    displayName: name || user.id,
+    username: stripControlCharacters(user.username),
     languageCode: locale ?? null,
   };
 }
@@ -47,12 +50,13 @@ export async function onMemberUpdate(
     const had = before.partial ? null : before.roles.cache.has(roleId);
     const has = after.roles.cache.has(roleId);
     if (had === has) continue;
-    if (has && !(await accountOf(ctx, after.id))) await resolveMember(ctx, platformUser(after.user));
+    // Someone the bot never met is recorded from their Discord user (and removed if they have no access).
     await recordGatePresence(ctx, {
       platform: "DISCORD",
       gateExternalId: roleId,
       userExternalId: after.id,
       present: has,
+      user: platformUser(after.user),
     });
     if (!has) removedByHand = true;
   }
@@ -114,12 +118,12 @@ export async function syncGuildRoles(ctx: CoreContext, guild: Guild): Promise<{ 
       if (recordedInside.has(userId)) continue;
       const member = guild.members.cache.get(userId);
       if (member?.user.bot) continue;
-      if (!(await accountOf(ctx, userId)) && member) await resolveMember(ctx, platformUser(member.user));
       await recordGatePresence(ctx, {
         platform: "DISCORD",
         gateExternalId: roleId,
         userExternalId: userId,
         present: true,
+        user: member ? platformUser(member.user) : null,
       });
       changed += 1;
     }

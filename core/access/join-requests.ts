@@ -11,7 +11,7 @@ import { messages } from "../i18n/index.js";
 import { type PlatformUser, resolveMember } from "../identity/resolve-member.js";
 import { notifyStaff } from "../messaging/notify.js";
 import { activeEntitlementWhere } from "./entitlement-window.js";
-import { addToOutbox, kickOutbox } from "./outbox.js";
+import { noteOccupant } from "./gate-intruders.js";
 
 export interface JoinDecision {
   approve: boolean;
@@ -63,30 +63,49 @@ export async function decideJoinRequest(
 }
 
 /**
- * The platform saw someone join, leave or get removed. Unknown gates and people are ignored. Someone inside without an
- * entitlement (an old link, an admin's mistake) is handed to the reconciler, which removes them.
+ * The platform saw someone join, leave or get removed, or the status of someone inside change (`joined: false`).
+ * Unknown gates, and gates still awaiting the creator's choice about people already inside, are ignored. Someone
+ * inside without access (an old or leaked link, an admin's mistake) is recorded as an intrusion and handed to the
+ * reconciler, which removes them; a person the bot never met becomes a known account first, from `user`.
  */
 export async function recordGatePresence(
   ctx: CoreContext,
-  options: { platform: Platform; gateExternalId: string; userExternalId: string; present: boolean },
+  options: {
+    platform: Platform;
+    gateExternalId: string;
+    userExternalId: string;
+    present: boolean;
+    /** Who it is (name, username), so that someone who never wrote to the bot can be recorded and removed. */
+    user?: PlatformUser | null;
+    /** False when someone already inside changed status (promoted, restricted): they did not just get in. */
+    joined?: boolean;
+  },
 ): Promise<boolean> {
   const gate = await ctx.prisma.gate.findUnique({
     where: { platform_externalId: { platform: options.platform, externalId: options.gateExternalId } },
+    include: { products: { select: { productId: true } } },
   });
+  if (!gate || gate.awaitingChoice) return false;
+  if (options.present) {
+    const verdict = await noteOccupant(ctx, gate, {
+      externalId: options.userExternalId,
+      user: options.user,
+      joined: options.joined ?? true,
+      syncAfter: true,
+    });
+    return verdict !== null;
+  }
   const account = await ctx.prisma.platformAccount.findUnique({
     where: { platform_externalId: { platform: options.platform, externalId: options.userExternalId } },
   });
-  if (!gate || !account) return false;
-  const state = options.present ? ("PRESENT" as const) : ("ABSENT" as const);
-  await ctx.prisma.$transaction(async (tx) => {
-    await tx.gateMembership.upsert({
-      where: { gateId_accountId: { gateId: gate.id, accountId: account.id } },
-      create: { gateId: gate.id, accountId: account.id, state, syncedAt: ctx.clock.now() },
-      update: { state, syncedAt: ctx.clock.now(), lastError: null },
-    });
-    if (options.present) await addToOutbox(tx, { kind: "access.sync", memberId: account.memberId });
+  if (!account) return false;
+  // Out is out: whoever leaves is no longer among those the creator chose to keep.
+  const absent = { state: "ABSENT" as const, kept: false, syncedAt: ctx.clock.now() };
+  await ctx.prisma.gateMembership.upsert({
+    where: { gateId_accountId: { gateId: gate.id, accountId: account.id } },
+    create: { gateId: gate.id, accountId: account.id, ...absent },
+    update: { ...absent, lastError: null },
   });
-  if (options.present) await kickOutbox(ctx);
   return true;
 }
 

@@ -64,11 +64,16 @@ interface ClaimedRow {
  * Claims pending items one at a time and runs them. Safe with several workers: the claim is one UPDATE on a row
  * locked with SKIP LOCKED, and it pushes `runAfter` forward so a crashed worker's item is retried later.
  * Scheduling uses the database's clock (not ctx.clock, which is domain time that tests move). Returns how many items
- * were processed.
+ * were processed. `signal` (a worker shutting down) stops it between two items; the rest wait for the next drain.
  */
-export async function drainOutbox(ctx: CoreContext, handle: OutboxHandler, limit = 500): Promise<number> {
+export async function drainOutbox(
+  ctx: CoreContext,
+  handle: OutboxHandler,
+  limit = 500,
+  signal?: AbortSignal,
+): Promise<number> {
   let processed = 0;
-  while (processed < limit) {
+  while (processed < limit && !signal?.aborted) {
     const rows = await ctx.prisma.$queryRaw<ClaimedRow[]>`
       UPDATE "OutboxItem" SET "runAfter" = now() + make_interval(secs => ${CLAIM_SECONDS}), "attempts" = "attempts" + 1
       WHERE "id" = (

@@ -22,6 +22,16 @@ async function buyAndJoin(h: TelegramHarness, user: FakeUser) {
   await h.settle(h.fake.requestJoin(user, LOUNGE));
 }
 
+/** A stranger who never wrote to the bot joins the gated chat by a plain link: the chat_member update removes them. */
+async function strangerIsRemoved(h: TelegramHarness) {
+  await h.say(h.creator, `/gate ${LOUNGE} 1`);
+  const carl = h.fake.user(2003, "Carl");
+  await h.settle(h.fake.join(carl, LOUNGE));
+  expect(h.fake.callsOf("banChatMember")).toMatchObject([{ chat_id: String(LOUNGE), user_id: carl.id }]);
+  expect(h.fake.isMember(LOUNGE, carl.id)).toBe(false);
+  expect(await h.db.prisma.gateIntrusion.count({ where: { unknownAccount: true, removedAt: { not: null } } })).toBe(1);
+}
+
 describe("telegram bot in webhook mode", () => {
   let h: TelegramHarness;
   let alice: FakeUser;
@@ -43,6 +53,10 @@ describe("telegram bot in webhook mode", () => {
       expect.arrayContaining(["chat_member", "chat_join_request", "pre_checkout_query", "callback_query"]),
     );
     expect(h.startupCalls.some((c) => c.method === "deleteWebhook")).toBe(false);
+  });
+
+  it("asks for chat_member updates, and a stranger who joins the gated chat is removed", async () => {
+    await strangerIsRemoved(h);
   });
 
   it("serves members through posted updates: buy with Stars, get in", async () => {
@@ -94,6 +108,10 @@ describe("Lyceum mounted into a Telegraf bot", () => {
     alice = h.fake.user(2001, "Alice", { language_code: "en" });
     bob = h.fake.user(2002, "Bob", { language_code: "zh" });
     h.fake.chat(LOUNGE, { title: "Paid Lounge" });
+  });
+
+  it("launched with ALLOWED_UPDATES it gets chat_member updates: a stranger who joins the gated chat is removed", async () => {
+    await strangerIsRemoved(h);
   });
 
   it("the host bot keeps its own commands; Lyceum answers the rest", async () => {

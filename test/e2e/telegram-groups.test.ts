@@ -37,6 +37,18 @@ describe("telegram groups, Q&A and rate limits", () => {
     await h.say(user, "/start");
     return h.memberIdOf(user);
   }
+  /** The callback data of the inline button the bot last sent `user` with this label, as the app would press it. */
+  function buttonData(user: FakeUser, label: string): string {
+    for (const call of [...h.fake.callsOf("sendMessage")].reverse()) {
+      if (Number(call.chat_id) !== user.id || call.reply_markup === undefined) continue;
+      const markup = (typeof call.reply_markup === "string" ? JSON.parse(call.reply_markup) : call.reply_markup) as {
+        inline_keyboard?: { text: string; callback_data?: string }[][];
+      };
+      const button = markup.inline_keyboard?.flat().find((b) => b.text === label);
+      if (button?.callback_data) return button.callback_data;
+    }
+    throw new Error(`the bot never sent ${user.first_name} a button "${label}"`);
+  }
 
   it("a member who leaves the chat is recorded absent, and the next sweep does not pull them back in", async () => {
     await aliceOwnsAndJoins();
@@ -57,6 +69,93 @@ describe("telegram groups, Q&A and rate limits", () => {
     await h.settle(h.fake.join(bob, LOUNGE)); // an admin added Bob by hand
     expect(h.fake.callsOf("banChatMember")).toMatchObject([{ chat_id: String(LOUNGE), user_id: bob.id }]);
     expect(h.fake.isMember(LOUNGE, bob.id)).toBe(false);
+    const intrusion = await h.db.prisma.gateIntrusion.findFirstOrThrow();
+    expect(intrusion).toMatchObject({ unknownAccount: false, removedAt: expect.any(Date) });
+  });
+
+  it("a stranger who never wrote to the bot and joins by an old link is removed, recorded, and the creator told once", async () => {
+    // Telegram sends joins only to a bot that asked for chat_member updates (and is an administrator there).
+    expect(h.fake.allowedUpdates).toContain("chat_member");
+    await h.say(h.creator, `/gate ${LOUNGE} 1`);
+    const carl = h.fake.user(2003, "Carl", { username: "carl_x" });
+    const dave = h.fake.user(2004, "Dave");
+
+    await h.settle(h.fake.join(carl, LOUNGE));
+    expect(h.fake.callsOf("banChatMember")).toMatchObject([{ chat_id: String(LOUNGE), user_id: carl.id }]);
+    expect(h.fake.callsOf("unbanChatMember")).toMatchObject([
+      { chat_id: String(LOUNGE), user_id: carl.id, only_if_banned: true },
+    ]);
+    // Out, but not banned: Carl may come back after buying.
+    expect(h.fake.chats.get(LOUNGE)!.members.get(carl.id)).toBe("left");
+    const intrusion = await h.db.prisma.gateIntrusion.findFirstOrThrow({ include: { account: true } });
+    expect(intrusion).toMatchObject({
+      unknownAccount: true,
+      removedAt: expect.any(Date),
+      account: { externalId: String(carl.id), username: "carl_x" },
+    });
+    expect(h.fake.transcript(h.creator.id)).toContain("Removed Carl (@carl_x) from Paid Lounge: inside without access");
+
+    // A second one in the same hour is removed and recorded too, without a second alert.
+    await h.settle(h.fake.join(dave, LOUNGE));
+    expect(h.fake.isMember(LOUNGE, dave.id)).toBe(false);
+    expect(await h.db.prisma.gateIntrusion.count({ where: { removedAt: { not: null } } })).toBe(2);
+    expect(h.fake.textsTo(h.creator.id).filter((text) => text.includes("🚫"))).toHaveLength(1);
+    await h.say(h.creator, "/gate");
+    expect(h.fake.transcript(h.creator.id)).toContain("removed without access: 2 (latest: Dave)");
+  });
+
+  it("an administrator, the creator and a member with access who join are left alone, now and by the sweep", async () => {
+    await h.say(h.creator, `/gate ${LOUNGE} 1`);
+    await h.say(h.creator, `/grant #${await memberOf(alice)} 1`);
+    const ada = h.fake.user(2005, "Ada");
+    await h.settle(
+      h.fake.join(ada, LOUNGE, { status: "administrator" }),
+      h.fake.join(alice, LOUNGE),
+      h.fake.join(h.creator, LOUNGE),
+    );
+    await h.sweep();
+    expect(h.fake.callsOf("banChatMember")).toEqual([]);
+    for (const user of [ada, alice, h.creator]) expect(h.fake.isMember(LOUNGE, user.id)).toBe(true);
+    expect(await h.db.prisma.gateIntrusion.count()).toBe(0);
+    expect(h.fake.transcript(h.creator.id)).not.toContain("🚫");
+  });
+
+  it("/gate on a chat with people inside asks first: Keep keeps them when seen, Remove removes them", async () => {
+    const SECOND = -1003;
+    h.fake.chat(SECOND, { title: "Second Lounge" });
+    const dora = h.fake.user(2006, "Dora");
+    const erin = h.fake.user(2007, "Erin");
+    h.fake.alreadyInside(LOUNGE, dora, erin);
+    h.fake.alreadyInside(SECOND, dora);
+    const membership = (chatId: number, user: FakeUser) =>
+      h.db.prisma.gateMembership.findFirst({
+        where: { gate: { externalId: String(chatId) }, account: { externalId: String(user.id) } },
+      });
+
+    await h.say(h.creator, `/gate ${LOUNGE} 1`);
+    const asked = h.fake.transcript(h.creator.id);
+    expect(asked).toContain(`There are 2 people in ${LOUNGE} besides its administrators`);
+    expect(asked).toContain("does not let bots list who is inside");
+    // Nothing changes while the creator has not chosen.
+    await h.settle(h.fake.changeStatus(dora, LOUNGE, "restricted"));
+    expect(h.fake.callsOf("banChatMember")).toEqual([]);
+
+    await h.press(h.creator, buttonData(h.creator, "Keep them"));
+    expect(h.fake.transcript(h.creator.id)).toContain("People already inside are kept when I see them");
+    await h.settle(h.fake.changeStatus(erin, LOUNGE, "restricted")); // already inside, seen for the first time
+    expect(await membership(LOUNGE, erin)).toMatchObject({ state: "PRESENT", kept: true });
+    const frank = h.fake.user(2008, "Frank");
+    await h.settle(h.fake.join(frank, LOUNGE)); // joining later is never "already inside"
+    await h.sweep();
+    expect(h.fake.callsOf("banChatMember")).toMatchObject([{ chat_id: String(LOUNGE), user_id: frank.id }]);
+    expect(h.fake.isMember(LOUNGE, erin.id)).toBe(true);
+
+    await h.say(h.creator, `/gate ${SECOND} 1`);
+    await h.press(h.creator, buttonData(h.creator, "Remove anyone without access"));
+    expect(h.fake.transcript(h.creator.id)).toContain("From now on anyone I see inside without access is removed");
+    await h.settle(h.fake.changeStatus(dora, SECOND, "restricted"));
+    expect(h.fake.callsOf("banChatMember").at(-1)).toMatchObject({ chat_id: String(SECOND), user_id: dora.id });
+    expect(h.fake.isMember(SECOND, dora.id)).toBe(false);
   });
 
   it("the creator is told when the bot is removed from a gate or loses its rights", async () => {
@@ -131,6 +230,21 @@ describe("telegram groups, Q&A and rate limits", () => {
     expect((await h.db.prisma.question.findFirstOrThrow()).status).toBe("SOLVED");
     await h.settle(h.fake.sayInGroup(alice, LOUNGE, "/accept", { replyTo: chatter.messageId }).updateId);
     expect(h.fake.transcript(LOUNGE)).toContain("not an answer");
+  });
+
+  it("when a group command fails unexpectedly the asker is told, in the group, and the bot keeps serving", async () => {
+    // A real fault: the questions table is gone for a moment (a botched manual change, a failover).
+    await h.db.prisma.$executeRawUnsafe(`ALTER TABLE "Question" RENAME TO "Question_away"`);
+    try {
+      const ask = h.fake.sayInGroup(alice, LOUNGE, "/ask Is there a certificate?");
+      await h.settle(ask.updateId);
+      expect(h.fake.transcript(LOUNGE)).toContain("Something went wrong");
+    } finally {
+      await h.db.prisma.$executeRawUnsafe(`ALTER TABLE "Question_away" RENAME TO "Question"`);
+    }
+    const again = h.fake.sayInGroup(alice, LOUNGE, "/ask Is there a certificate?");
+    await h.settle(again.updateId);
+    expect(await h.db.prisma.question.count()).toBe(1);
   });
 
   it("a 429 with a short retry_after is waited out and the reply still arrives", async () => {
