@@ -4,17 +4,21 @@
  */
 import path from "node:path";
 import type { CoreConfig, CoreContext } from "../core/context.js";
+import { kickSenders, platformsWithDueDeliveries } from "../core/messaging/send-deliveries.js";
 import { type ChatGateway, type Clock, type StarsPayments, systemClock } from "../core/ports.js";
 import { BullMqJobRunner } from "../jobs/bullmq-runner.js";
 import { ACCESS_SWEEP_JOB, MESSAGING_SWEEP_JOB, PAYMENTS_RECONCILE_JOB } from "../jobs/definitions.js";
-import type { JobDriver } from "../jobs/driver.js";
+import { type JobDriver, withinDeadline } from "../jobs/driver.js";
 import { InProcessJobRunner } from "../jobs/in-process-runner.js";
 import { openDatabase } from "../prisma/database.js";
 import { seedDemoCatalog } from "../prisma/seed.js";
 import type { AppConfig } from "./config.js";
-import { setQueueDepthSource } from "./http/metrics.js";
+import { setQueueDepthSource, startMetricsListener } from "./http/metrics.js";
+import { Readiness, type ReadinessCheck } from "./http/readiness.js";
 import { buildHttpServer } from "./http/server.js";
 import { createLogger } from "./logger.js";
+import { retryTransient } from "./startup/retry.js";
+import { isTransientDatabaseError, StartupError } from "./startup/startup-error.js";
 import { createStripeProvider } from "./stripe/stripe-provider.js";
 
 export interface App {
@@ -24,7 +28,22 @@ export interface App {
   http: ReturnType<typeof buildHttpServer>;
   /** Address the HTTP server listens on, when it started. */
   httpAddress: string | null;
-  close(): Promise<void>;
+  /** What `/readyz` checks (the database, Redis when configured, and what was passed in `readinessChecks`). */
+  readiness: Readiness;
+  /**
+   * Stops in order: the HTTP server takes no new requests (those in flight finish), the jobs stop (each running one
+   * finishes its current unit of work or hands it back, within `deadlineMs`), `afterJobs` runs, the database closes.
+   * Waiting jobs are not run: their state is in the database and the next start picks it up. `true` when every
+   * running job returned in time.
+   */
+  close(options?: CloseOptions): Promise<boolean>;
+}
+
+export interface CloseOptions {
+  /** How long HTTP and the running jobs get, together (default: as long as they take). */
+  deadlineMs?: number;
+  /** Runs after the jobs stopped, before the database closes: adapters whose clients the jobs send through. */
+  afterJobs?: () => Promise<void>;
 }
 
 export interface CreateAppOptions {
@@ -41,12 +60,25 @@ export interface CreateAppOptions {
   stars?: StarsPayments;
   /** Runs once the context exists and before the HTTP server listens: adapters mount their webhook routes here. */
   beforeListen?: (http: ReturnType<typeof buildHttpServer>, ctx: CoreContext) => Promise<void>;
+  /** More parts for `/readyz` (each chat platform's last known state). */
+  readinessChecks?: Record<string, ReadinessCheck>;
+  /**
+   * What cannot work without the HTTP server (e.g. "Stripe webhooks"): when set, failing to listen ends the start
+   * (StartupError httpListenFailed) instead of a warning.
+   */
+  httpNeededBy?: string[];
 }
 
 export async function createApp(options: CreateAppOptions): Promise<App> {
   const { config } = options;
   const logger = createLogger(config.LOG_LEVEL ?? options.logLevel ?? "info");
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.LYCEUM_DATA_DIR, "pglite") });
+  // A database that is still starting (or briefly unreachable) is waited for; wrong credentials and a failed
+  // migration end the start at once (classified in bots/startup/startup-error.ts).
+  const db = await retryTransient(
+    () => openDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.LYCEUM_DATA_DIR, "pglite") }),
+    { what: "database connection", log: logger, isTransient: isTransientDatabaseError },
+  );
+  if (db.retried.length) logger.warn({ migrations: db.retried }, "applying again migrations that failed before");
   if (db.applied.length) logger.info({ migrations: db.applied }, "database migrated");
   if (config.LYCEUM_SEED === "true" && (await seedDemoCatalog(db.prisma))) logger.info("demo catalog added");
 
@@ -95,31 +127,92 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   await jobs.every(ACCESS_SWEEP_JOB, config.SWEEP_INTERVAL_MINUTES * 60_000);
   if (stripe) await jobs.every(PAYMENTS_RECONCILE_JOB, config.STRIPE_RECONCILE_MINUTES * 60_000);
   await jobs.every(MESSAGING_SWEEP_JOB, config.MESSAGING_SWEEP_SECONDS * 1000, { reminderDays: config.REMINDER_DAYS });
+  // Deliveries the last stop left pending (a broadcast cut short) go on now, not at the first messaging sweep.
+  await kickSenders(ctx, await platformsWithDueDeliveries(ctx));
 
-  const http = buildHttpServer(ctx, logger);
-  await options.beforeListen?.(http, ctx);
+  const readiness = new Readiness();
+  readiness.add("database", async () => {
+    await db.prisma.$queryRaw`SELECT 1`;
+    return { up: true };
+  });
+  // Redis: a job count answers only when Redis does (the client queues commands while it reconnects: time-limited).
+  if (config.REDIS_URL) {
+    readiness.add("redis", async () => {
+      await jobs.depth();
+      return { up: true };
+    });
+  }
+  for (const [name, check] of Object.entries(options.readinessChecks ?? {})) readiness.add(name, check);
+
+  const http = buildHttpServer(ctx, logger, { metricsToken: config.METRICS_TOKEN, readiness });
+  let metricsHttp: Awaited<ReturnType<typeof startMetricsListener>> = null;
   let httpAddress: string | null = null;
-  if (options.listen !== false) {
-    try {
-      httpAddress = await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
-    } catch (error) {
-      logger.warn(
-        { err: error instanceof Error ? error.message : String(error) },
-        "HTTP server not started (webhooks unavailable)",
-      );
+  try {
+    await options.beforeListen?.(http, ctx);
+    if (options.listen !== false) {
+      httpAddress = await listenPublic(http, config, options.httpNeededBy ?? [], logger);
+      if (config.METRICS_PORT) {
+        metricsHttp = await startMetricsListener(ctx, {
+          host: config.METRICS_HOST,
+          port: config.METRICS_PORT,
+          token: config.METRICS_TOKEN,
+        });
+      }
     }
+  } catch (error) {
+    // The start ends here: close what is open, so the process exits with the database shut down properly.
+    await jobs.close({ deadlineMs: 5_000 }).catch(() => false);
+    await http.close().catch(() => {});
+    await db.close().catch(() => {});
+    throw error;
   }
   return {
     ctx,
     jobs,
     http,
     httpAddress,
-    async close() {
-      // In process, finish what is queued; a BullMQ worker leaves it in Redis for the others.
-      if (jobs instanceof InProcessJobRunner) await jobs.idle();
-      await jobs.close();
-      await http.close();
+    readiness,
+    async close(options = {}) {
+      const started = Date.now();
+      const left = () => (options.deadlineMs === undefined ? undefined : options.deadlineMs - (Date.now() - started));
+      await withinDeadline(http.close(), left());
+      await metricsHttp?.close();
+      // A paced sender stops between two messages; in process, what waits is dropped (the rows keep it), on BullMQ
+      // it stays in Redis for the other workers.
+      const stopped = await jobs.close({ deadlineMs: left() });
+      if (!stopped) logger.warn({ deadlineMs: options.deadlineMs }, "jobs still running at the shutdown deadline");
+      await options.afterJobs?.();
       await db.close();
+      return stopped;
     },
   };
+}
+
+/**
+ * Listens on HTTP_HOST:HTTP_PORT. When something needs the server (Stripe or Telegram webhooks), failing to listen
+ * ends the start; otherwise the product runs without it and says so.
+ */
+async function listenPublic(
+  http: ReturnType<typeof buildHttpServer>,
+  config: AppConfig,
+  neededBy: string[],
+  logger: ReturnType<typeof createLogger>,
+): Promise<string | null> {
+  try {
+    return await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+  } catch (error) {
+    if (neededBy.length) {
+      throw new StartupError(
+        "httpListenFailed",
+        {
+          address: `${config.HTTP_HOST}:${config.HTTP_PORT}`,
+          reason: (error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error)),
+          needs: neededBy.join(", "),
+        },
+        { cause: error },
+      );
+    }
+    logger.warn({ err: error }, "HTTP server not started (nothing configured needs it)");
+    return null;
+  }
 }

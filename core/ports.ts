@@ -33,11 +33,18 @@ export interface GateRef {
   title: string;
 }
 
+/**
+ * What became of one message. `FAILED` means the platform did not send it (a refusal, or a request that never left):
+ * sending again is safe. `OUTCOME_UNKNOWN` means the request left and no clear answer came back (connection dropped,
+ * timeout, 5xx): the platform may have delivered it, so it must not be sent again. A reply of several messages of
+ * which some went out before a failure is also `OUTCOME_UNKNOWN`: resending would repeat the first ones.
+ */
 export type SendResult =
   | { ok: true; messageId?: string }
   | { ok: false; reason: "UNREACHABLE" }
   | { ok: false; reason: "RATE_LIMITED"; retryAfterSeconds: number }
-  | { ok: false; reason: "FAILED"; detail: string };
+  | { ok: false; reason: "FAILED"; detail: string }
+  | { ok: false; reason: "OUTCOME_UNKNOWN"; detail: string };
 
 export type AccessResult =
   | {
@@ -53,7 +60,10 @@ export type AccessResult =
  */
 export interface ChatGateway {
   readonly platform: Platform;
-  /** Sends a neutral reply to the member's private chat. */
+  /**
+   * Sends a neutral reply to the member's private chat. May wait out a short rate-limit pause and try again (the
+   * platform sent nothing), but never repeats a request whose outcome is unknown: that is `OUTCOME_UNKNOWN`.
+   */
   send(account: AccountRef, reply: Reply): Promise<SendResult>;
   /** Lets the account into the gate (approve, add role, admit); idempotent. */
   grantAccess(gate: GateRef, account: AccountRef): Promise<AccessResult>;
@@ -61,7 +71,28 @@ export interface ChatGateway {
   revokeAccess(gate: GateRef, account: AccountRef): Promise<AccessResult>;
   /** Whether the account is in the gate now; null when the platform cannot tell. */
   isMember(gate: GateRef, account: AccountRef): Promise<boolean | null>;
+  /**
+   * Who is inside the gate now, the place's own administrators and bots left out (they are never removed): every one
+   * of them where the platform can list them (Discord role holders), or only how many where it cannot (Telegram
+   * chats). Null when the platform could not be asked. Not implemented: the platform tells nothing (the console).
+   */
+  listOccupants?(gate: GateRef): Promise<GateOccupants | null>;
+  /**
+   * Whether the account runs the place on the platform (Telegram chat administrator or creator, Discord server owner
+   * or administrator): such people are never removed from it, entitled or not.
+   */
+  isPlaceAdmin?(gate: GateRef, account: AccountRef): Promise<boolean>;
 }
+
+/** Someone the platform says is inside a gate. */
+export interface Occupant {
+  externalId: string;
+  displayName: string;
+  username?: string | null;
+}
+
+/** See `ChatGateway.listOccupants`. */
+export type GateOccupants = { kind: "listed"; people: Occupant[] } | { kind: "counted"; count: number };
 
 // --- Payments
 

@@ -10,7 +10,7 @@ import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import type { CoreContext } from "../core/context.js";
 import { JOBS, type JobDefinition } from "./definitions.js";
-import type { JobDriver } from "./driver.js";
+import { type JobDriver, withinDeadline } from "./driver.js";
 import { UnrecoverableJobError } from "./errors.js";
 import { observeJob } from "./job-metrics.js";
 
@@ -164,17 +164,22 @@ export class BullMqJobRunner implements JobDriver {
     return delayed + Object.values(counts).reduce((sum, n) => sum + (n ?? 0), 0) > 0;
   }
 
-  /** Graceful: stop taking jobs, ask running handlers to stop at their next safe point, wait for them, disconnect. */
-  async close(): Promise<void> {
-    if (this.closed || this.closing) return;
+  /**
+   * Graceful: stop taking jobs, ask running handlers to stop at their next safe point, wait for them (at most
+   * `deadlineMs` when given), disconnect. A handler still running at the deadline is left: its job's lock lapses and
+   * another worker (or this one's successor) runs it again.
+   */
+  async close(options: { deadlineMs?: number } = {}): Promise<boolean> {
+    if (this.closed || this.closing) return true;
     this.closing = true;
     this.abort.abort();
     // Handlers may still enqueue follow-ups while they stop (another worker takes them): the queue closes last.
-    await this.worker?.close();
+    const stopped = await withinDeadline(this.worker?.close() ?? Promise.resolve(), options.deadlineMs);
     this.closed = true;
-    await this.queue.close();
+    if (stopped) await this.queue.close();
     this.workerConnection?.disconnect();
     this.connection.disconnect();
+    return stopped;
   }
 
   /** Like a killed process: stops at once, without waiting for running jobs (tests of crash recovery). */

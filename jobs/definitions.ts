@@ -47,8 +47,8 @@ export const drainOutboxJob: JobDefinition<Record<string, never>> = {
   schema: empty,
   attempts: 5,
   backoffMs: 1000,
-  async handle(ctx) {
-    await drainOutbox(ctx, runOutboxMessage);
+  async handle(ctx, _payload, run) {
+    await drainOutbox(ctx, runOutboxMessage, undefined, run.signal);
   },
 };
 
@@ -58,9 +58,12 @@ export const accessSweepJob: JobDefinition<Record<string, never>> = {
   schema: empty,
   attempts: 3,
   backoffMs: 5000,
-  async handle(ctx) {
+  async handle(ctx, _payload, run) {
+    // Each step is safe to stop after (the next sweep repeats them): a worker shutting down skips the rest.
     await expireEntitlements(ctx);
-    await drainOutbox(ctx, runOutboxMessage);
+    if (run.signal.aborted) return;
+    await drainOutbox(ctx, runOutboxMessage, undefined, run.signal);
+    if (run.signal.aborted) return;
     await reconcileAllGates(ctx);
   },
 };

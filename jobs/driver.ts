@@ -9,10 +9,29 @@
  * - A failing job is retried with exponential backoff up to its definition's `attempts`; an
  *   `UnrecoverableJobError` (or a payload that no longer parses) stops at once.
  * - `every` makes a schedule that survives restarts of the driver (BullMQ keeps it in Redis).
- * - `close` stops taking jobs, asks running handlers to stop (their `signal` aborts) and waits for them.
+ * - `close` stops taking jobs, asks running handlers to stop (their `signal` aborts) and waits for them — at most
+ *   `deadlineMs` when given: it then resolves `false` and leaves them (what they had claimed is settled by the next
+ *   run: a delivery row's lease, an outbox item's `runAfter`, a BullMQ job's lock).
  */
 import type { CoreContext } from "../core/context.js";
 import type { JobScheduler } from "../core/ports.js";
+
+/** Resolves `true` when `work` settles within `deadlineMs` (no deadline: waits), `false` when the deadline came first. */
+export async function withinDeadline(work: Promise<unknown>, deadlineMs: number | undefined): Promise<boolean> {
+  if (deadlineMs === undefined) {
+    await work;
+    return true;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, deadlineMs));
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface JobDriver extends JobScheduler {
   /** Starts processing with this context (jobs enqueued before wait for it). */
@@ -23,5 +42,6 @@ export interface JobDriver extends JobScheduler {
   idle(): Promise<void>;
   /** Jobs waiting or delayed, per queue, for the metrics endpoint. */
   depth(): Promise<number>;
-  close(): Promise<void>;
+  /** Graceful stop; `true` when every running handler returned (within `deadlineMs`, when given). */
+  close(options?: { deadlineMs?: number }): Promise<boolean>;
 }

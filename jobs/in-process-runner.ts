@@ -6,7 +6,7 @@
  */
 import type { CoreContext } from "../core/context.js";
 import { JOBS, type JobDefinition } from "./definitions.js";
-import type { JobDriver } from "./driver.js";
+import { type JobDriver, withinDeadline } from "./driver.js";
 import { UnrecoverableJobError } from "./errors.js";
 import { observeJob } from "./job-metrics.js";
 
@@ -140,8 +140,11 @@ export class InProcessJobRunner implements JobDriver {
     for (const w of waiters) w();
   }
 
-  /** Stops taking jobs, aborts running handlers' signals and waits for them to return. */
-  async close(): Promise<void> {
+  /**
+   * Stops taking jobs, drops the waiting ones (their state is in the database: the schedules and the next start pick
+   * it up), aborts running handlers' signals and waits for them to return, at most `deadlineMs` when given.
+   */
+  async close(options: { deadlineMs?: number } = {}): Promise<boolean> {
     this.closed = true;
     for (const t of this.schedules) clearInterval(t);
     for (const w of this.waiting) if (w.timer) clearTimeout(w.timer);
@@ -149,6 +152,6 @@ export class InProcessJobRunner implements JobDriver {
     this.waitingByKey.clear();
     this.followUps.clear();
     this.abort.abort();
-    await this.idle();
+    return withinDeadline(this.idle(), options.deadlineMs);
   }
 }

@@ -8,17 +8,35 @@ import {
   type ChatInputCommandInteraction,
   type Client,
   DiscordAPIError,
+  type DMChannel,
   type Guild,
+  type GuildMember,
+  HTTPError,
   type Interaction,
+  type InteractionReplyOptions,
   MessageFlags,
+  MessagePayload,
+  type MessagePayloadOption,
+  makeURLSearchParams,
   PermissionFlagsBits,
   RateLimitError,
+  REST,
   Routes,
 } from "discord.js";
 import type { Logger } from "../../core/context.js";
-import type { Reply } from "../../core/conversation/reply.js";
+import { plainText, type Reply } from "../../core/conversation/reply.js";
 import { messages } from "../../core/i18n/index.js";
-import type { AccessResult, AccountRef, ChatGateway, GateRef, SendResult } from "../../core/ports.js";
+import type {
+  AccessResult,
+  AccountRef,
+  ChatGateway,
+  GateOccupants,
+  GateRef,
+  Occupant,
+  SendResult,
+} from "../../core/ports.js";
+import { stripControlCharacters } from "../../core/text.js";
+import { requestNeverLeft } from "../request-outcome.js";
 import { renderReply } from "./discord-render.js";
 
 /** Discord's JSON error codes we act on. */
@@ -77,48 +95,92 @@ export class DiscordGateway implements ChatGateway {
     }
   }
 
+  /**
+   * Messages are posted through a REST client of their own with `retries: 0`: discord.js retries a 5xx, a reset
+   * connection and a timeout up to 3 times by default, and Discord may have posted the message before any of them.
+   * 429s are still waited out (or handed back when long): Discord posted nothing. Its events are passed on to the
+   * client's REST, so rate-limit and invalid-request counting sees them. Looking the user up and opening the DM
+   * channel stay on the client (both idempotent).
+   */
+  private get deliveryRest(): REST {
+    if (!this.noRetryRest) {
+      const rest = new REST({ ...this.client.rest.options, retries: 0 }).setToken(this.client.token ?? "");
+      rest.on("response", (...args) => void this.client.rest.emit("response", ...args));
+      rest.on("rateLimited", (...args) => void this.client.rest.emit("rateLimited", ...args));
+      rest.on("invalidRequestWarning", (...args) => void this.client.rest.emit("invalidRequestWarning", ...args));
+      this.noRetryRest = rest;
+    }
+    return this.noRetryRest;
+  }
+  private noRetryRest: REST | null = null;
+
   async send(account: AccountRef, reply: Reply): Promise<SendResult> {
-    const m = messages("en");
+    const m = messages(reply.locale ?? "en");
+    let posting = false;
+    let delivered = 0;
     try {
       await this.pacer.take();
       const user = await this.client.users.fetch(account.externalId);
       const channel = await user.createDM();
+      posting = true;
       for (const payload of renderReply(reply, m)) {
-        const message = await channel.send(payload);
-        void message;
+        await this.post(channel, payload);
+        delivered += 1;
       }
       return { ok: true };
     } catch (error) {
+      if (isCode(error, DiscordCode.CANNOT_DM) || isCode(error, DiscordCode.UNKNOWN_USER)) {
+        if (delivered === 0) return this.fallBack(account, reply);
+        return { ok: false, reason: "UNREACHABLE" };
+      }
+      this.options.log.warn({ accountId: account.accountId, err: describeError(error) }, "discord DM failed");
+      const unknown = posting && (delivered > 0 || outcomeUnknown(error));
+      if (unknown) return { ok: false, reason: "OUTCOME_UNKNOWN", detail: describeError(error) };
       if (error instanceof RateLimitError) {
         return { ok: false, reason: "RATE_LIMITED", retryAfterSeconds: Math.ceil(error.retryAfter / 1000) };
       }
-      if (isCode(error, DiscordCode.CANNOT_DM) || isCode(error, DiscordCode.UNKNOWN_USER)) {
-        return this.fallBack(account, reply);
-      }
-      this.options.log.warn({ accountId: account.accountId, err: describeError(error) }, "discord DM failed");
       return { ok: false, reason: "FAILED", detail: describeError(error) };
     }
+  }
+
+  /** `channel.send`, through the REST client that never retries. */
+  private async post(channel: DMChannel, payload: MessagePayloadOption): Promise<void> {
+    const { body, files } = await MessagePayload.create(channel, payload).resolveBody().resolveFiles();
+    await this.deliveryRest.post(Routes.channelMessages(channel.id), { body, files: files ?? undefined });
   }
 
   /** DMs are closed: an ephemeral follow-up on the member's latest interaction, if it is still usable. */
   private async fallBack(account: AccountRef, reply: Reply): Promise<SendResult> {
     const recent = this.recent.get(account.externalId);
     if (!recent || Date.now() - recent.at > FOLLOW_UP_WINDOW_MS) return { ok: false, reason: "UNREACHABLE" };
-    const locale = recent.interaction.locale?.startsWith("zh") ? "zh" : "en";
+    const locale = reply.locale ?? (recent.interaction.locale?.startsWith("zh") ? "zh" : "en");
     const m = messages(locale);
+    const { webhook } = recent.interaction;
+    let delivered = 0;
     try {
-      const payloads = renderReply(reply, m);
-      for (const [index, payload] of payloads.entries()) {
-        const content = index === 0 ? `${m.discord.dmClosed}\n${payload.content}` : payload.content;
-        await recent.interaction.followUp({
-          ...payload,
-          content: content.slice(0, 2000),
-          flags: MessageFlags.Ephemeral,
+      // The note goes into the neutral text before rendering, so every part still fits Discord's limit.
+      const [first, ...others] = reply.messages;
+      const noted = first
+        ? { messages: [{ ...first, text: `${m.discord.dmClosed}\n${first.text}` }, ...others] }
+        : reply;
+      for (const payload of renderReply(noted, m)) {
+        // `interaction.followUp`, through the REST client that never retries.
+        const options: InteractionReplyOptions = { ...payload, flags: MessageFlags.Ephemeral };
+        const { body, files } = await MessagePayload.create(webhook, options).resolveBody().resolveFiles();
+        await this.deliveryRest.post(Routes.webhook(webhook.id, webhook.token), {
+          body,
+          files: files ?? undefined,
+          query: makeURLSearchParams({ wait: true }),
+          auth: false,
         });
+        delivered += 1;
       }
       return { ok: true };
     } catch (error) {
       this.options.log.info({ accountId: account.accountId, err: describeError(error) }, "discord fallback failed");
+      if (delivered > 0 || outcomeUnknown(error)) {
+        return { ok: false, reason: "OUTCOME_UNKNOWN", detail: describeError(error) };
+      }
       return { ok: false, reason: "UNREACHABLE" };
     }
   }
@@ -145,6 +207,44 @@ export class DiscordGateway implements ChatGateway {
   }
 
   /**
+   * Every holder of the role, whoever they are (people the bot never met included): the server's members are listed
+   * over REST, a page of 1000 at a time. Bots, the server's owner and its administrators are left out.
+   */
+  async listOccupants(gate: GateRef): Promise<GateOccupants | null> {
+    const guild = await this.guild(gate);
+    if (!guild) return null;
+    try {
+      const people: Occupant[] = [];
+      let after = "0";
+      for (;;) {
+        const page = await guild.members.list({ limit: 1000, after, cache: true });
+        for (const member of page.values()) {
+          if (BigInt(member.id) > BigInt(after)) after = member.id;
+          if (!member.roles.cache.has(gate.externalId) || runsServer(member)) continue;
+          const name = stripControlCharacters(member.user.globalName ?? member.user.username).trim();
+          people.push({ externalId: member.id, displayName: name || member.id, username: member.user.username });
+        }
+        if (page.size < 1000) break;
+      }
+      return { kind: "listed", people };
+    } catch (error) {
+      this.options.log.warn({ gateId: gate.gateId, err: describeError(error) }, "discord member listing failed");
+      return null;
+    }
+  }
+
+  /** Bots, the server's owner and its administrators keep a paid role whether or not they bought it. */
+  async isPlaceAdmin(gate: GateRef, account: AccountRef): Promise<boolean> {
+    const guild = await this.guild(gate);
+    if (!guild) return false;
+    try {
+      return runsServer(await guild.members.fetch({ user: account.externalId, cache: true }));
+    } catch {
+      return false;
+    }
+  }
+
+  /**
    * Why the bot cannot give or take `roleId` in `guild`, in words the creator can act on; null when it can.
    * Checked against the cached guild (kept current by the gateway's role and member events).
    */
@@ -153,10 +253,11 @@ export class DiscordGateway implements ChatGateway {
     const me = guild.members.me;
     const mine = me?.roles.highest.name ?? this.client.user?.username ?? "Lyceum";
     const role = guild.roles.cache.get(roleId);
-    if (!role || role.id === guild.id) return m.roleMissing({ role: roleId });
-    if (!me?.permissions.has(PermissionFlagsBits.ManageRoles)) return m.missingManageRoles({ mine });
-    if (role.managed) return m.roleManaged({ role: role.name });
-    if (role.comparePositionTo(me.roles.highest) >= 0) return m.roleAboveMe({ role: role.name, mine });
+    // Plain text (a detail is stored and logged as such): the catalog's escaping is undone, role names stay literal.
+    if (!role || role.id === guild.id) return plainText(m.roleMissing({ role: roleId }));
+    if (!me?.permissions.has(PermissionFlagsBits.ManageRoles)) return plainText(m.missingManageRoles({ mine }));
+    if (role.managed) return plainText(m.roleManaged({ role: role.name }));
+    if (role.comparePositionTo(me.roles.highest) >= 0) return plainText(m.roleAboveMe({ role: role.name, mine }));
     return null;
   }
 
@@ -200,6 +301,20 @@ export class DiscordGateway implements ChatGateway {
     const id = gate.guildId || this.options.guildId;
     return this.client.guilds.cache.get(id) ?? (await this.client.guilds.fetch(id).catch(() => null));
   }
+}
+
+/** A failed post Discord may still have carried out: a 5xx, a timeout, a connection lost after the request left. */
+function outcomeUnknown(error: unknown): boolean {
+  if (error instanceof HTTPError) return true;
+  if (error instanceof DiscordAPIError || error instanceof RateLimitError) return false;
+  return !requestNeverLeft(error);
+}
+
+/** The member runs the server (or is a bot): the owner, or anyone with the Administrator permission. */
+function runsServer(member: GuildMember): boolean {
+  return (
+    member.user.bot || member.guild.ownerId === member.id || member.permissions.has(PermissionFlagsBits.Administrator)
+  );
 }
 
 export function isCode(error: unknown, code: number): boolean {

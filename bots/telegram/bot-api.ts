@@ -3,21 +3,38 @@
  * own bot, Telegraf when a creator mounts the features into theirs). Every refusal becomes one error type carrying
  * Telegram's code, description and `retry_after`, so the decisions on them are written once.
  */
-import { type Api, GrammyError } from "grammy";
+import { type Api, GrammyError, HttpError } from "grammy";
+import { requestNeverLeft, socketErrorCode } from "../request-outcome.js";
 
 export interface BotApi {
   call<T = unknown>(method: string, params: Record<string, unknown>): Promise<T>;
 }
 
-/** Telegram said no (`code` is its error_code), or the request never got an answer (`code` 0). */
+/**
+ * Telegram said no (`code` is its error_code), or the request never got an answer (`code` 0). `outcomeUnknown`: the
+ * request may have reached Telegram and been carried out (no answer, the connection dropped after it left, a 5xx), so
+ * repeating a send could deliver it twice. A 4xx (429 included) is a refusal: Telegram did nothing.
+ */
 export class BotApiError extends Error {
   constructor(
     readonly code: number,
     readonly description: string,
     readonly retryAfterSeconds?: number,
+    readonly outcomeUnknown = code >= 500,
   ) {
     super(`Telegram ${code}: ${description}`);
     this.name = "BotApiError";
+  }
+
+  /**
+   * A transport failure (no answer): unknown unless the request provably never left this machine. `description`
+   * must be text without the token (the URL holds it); the socket error's code is added.
+   */
+  static fromTransport(error: unknown, description: string): BotApiError {
+    const code = socketErrorCode(error);
+    const safe = description.replace(/\/(bot|user)\d+:[^/\s]+/g, "/$1<token>");
+    const text = code && !safe.includes(code) ? `${safe} (${code})` : safe;
+    return new BotApiError(0, text, undefined, !requestNeverLeft(error));
   }
 
   /** The user blocked the bot, deleted their account, or never opened a chat with it. */
@@ -49,7 +66,9 @@ export function grammyBotApi(api: Api): BotApi {
         if (error instanceof GrammyError) {
           throw new BotApiError(error.error_code, error.description, error.parameters.retry_after);
         }
-        throw new BotApiError(0, error instanceof Error ? error.message : String(error));
+        // grammY's HttpError carries the fetch error in `error`; its own message has the token left out.
+        if (error instanceof HttpError) throw BotApiError.fromTransport(error.error, error.message);
+        throw BotApiError.fromTransport(error, "Telegram request failed");
       }
     },
   };

@@ -22,7 +22,11 @@ import { TelegramGateway } from "./telegram-gateway.js";
 
 export { ALLOWED_UPDATES, registerCommands } from "./start-telegram.js";
 
-/** The Bot API through Telegraf's client; a short 429 pause (≤ `maxRetryDelaySeconds`) is waited out once. */
+/**
+ * The Bot API through Telegraf's client; a short 429 pause (≤ `maxRetryDelaySeconds`) is waited out once (Telegram
+ * sent nothing). Nothing else is retried: a request with no clear answer may have been carried out, and the sender
+ * must not deliver a message twice — the same rule as our grammY bot's send path.
+ */
 export function telegrafBotApi(telegram: Telegram, maxRetryDelaySeconds = 10): BotApi {
   const callApi = telegram.callApi.bind(telegram) as unknown as (method: string, payload: unknown) => Promise<unknown>;
   const once = async (method: string, params: Record<string, unknown>) => {
@@ -32,7 +36,7 @@ export function telegrafBotApi(telegram: Telegram, maxRetryDelaySeconds = 10): B
       if (error instanceof TelegramError) {
         throw new BotApiError(error.code, error.description, error.parameters?.retry_after);
       }
-      throw new BotApiError(0, error instanceof Error ? error.message : String(error));
+      throw BotApiError.fromTransport(error, error instanceof Error ? error.message : String(error));
     }
   };
   return {

@@ -2,10 +2,19 @@
  * Telegram as the core's ChatGateway and StarsPayments: personal messages, paid chats (join-request links, ban +
  * unban to remove), membership look-ups, Stars refunds and subscription cancellation. Expected refusals come back as
  * values: 429 → RATE_LIMITED with Telegram's retry_after, 403 "blocked by the user" → UNREACHABLE, missing rights →
- * NOT_ALLOWED (the creator is told by the core).
+ * NOT_ALLOWED (the creator is told by the core), no clear answer (dropped connection, timeout, 5xx) → OUTCOME_UNKNOWN,
+ * never retried.
  */
 import type { Reply } from "../../core/conversation/reply.js";
-import type { AccessResult, AccountRef, ChatGateway, GateRef, SendResult, StarsPayments } from "../../core/ports.js";
+import type {
+  AccessResult,
+  AccountRef,
+  ChatGateway,
+  GateOccupants,
+  GateRef,
+  SendResult,
+  StarsPayments,
+} from "../../core/ports.js";
 import { type BotApi, BotApiError } from "./bot-api.js";
 import { sendReply } from "./render.js";
 
@@ -21,18 +30,38 @@ export class TelegramGateway implements ChatGateway, StarsPayments {
   private readonly inviteLinks = new Map<string, Promise<string>>();
   linkStore: InviteLinkStore | null = null;
 
-  constructor(private readonly api: BotApi) {}
+  /**
+   * `api` serves idempotent calls (gates, look-ups) and may retry anything; `sendApi` carries messages and must only
+   * retry what Telegram refused (a short 429), never a request without a clear answer.
+   */
+  constructor(
+    private readonly api: BotApi,
+    private readonly sendApi: BotApi = api,
+  ) {}
 
   async send(account: AccountRef, reply: Reply): Promise<SendResult> {
+    let delivered = 0;
+    const counting: BotApi = {
+      call: async (method, params) => {
+        const result = await this.sendApi.call(method, params);
+        delivered += 1;
+        return result as never;
+      },
+    };
     try {
-      const messageId = await sendReply(this.api, account.chatId ?? account.externalId, reply);
+      const messageId = await sendReply(counting, account.chatId ?? account.externalId, reply);
       return { ok: true, messageId: messageId === undefined ? undefined : String(messageId) };
     } catch (error) {
       const e = asApiError(error);
-      if (e.code === 429) return { ok: false, reason: "RATE_LIMITED", retryAfterSeconds: e.retryAfterSeconds ?? 1 };
       if (e.unreachable || (e.code === 400 && /chat not found/i.test(e.description))) {
         return { ok: false, reason: "UNREACHABLE" };
       }
+      // Telegram may have it, or the first parts of a long reply are out: sending again would repeat them.
+      if (e.outcomeUnknown) return { ok: false, reason: "OUTCOME_UNKNOWN", detail: e.description };
+      if (delivered > 0) {
+        return { ok: false, reason: "OUTCOME_UNKNOWN", detail: `${delivered} part(s) sent, then ${e.description}` };
+      }
+      if (e.code === 429) return { ok: false, reason: "RATE_LIMITED", retryAfterSeconds: e.retryAfterSeconds ?? 1 };
       return { ok: false, reason: "FAILED", detail: e.description };
     }
   }
@@ -68,6 +97,33 @@ export class TelegramGateway implements ChatGateway, StarsPayments {
       return member.status === "member" || member.status === "administrator" || member.status === "creator";
     } catch {
       return null;
+    }
+  }
+
+  /**
+   * Telegram does not let bots list a chat's members, only count them: everyone inside but its administrators
+   * (getChatAdministrators leaves bots out, so the bot itself is taken off too).
+   */
+  async listOccupants(gate: GateRef): Promise<GateOccupants | null> {
+    try {
+      const count = await this.api.call<number>("getChatMemberCount", { chat_id: gate.externalId });
+      const admins = await this.api.call<unknown[]>("getChatAdministrators", { chat_id: gate.externalId });
+      return { kind: "counted", count: Math.max(0, count - admins.length - 1) };
+    } catch {
+      return null;
+    }
+  }
+
+  /** The chat's creator and administrators stay, whether or not they bought access. */
+  async isPlaceAdmin(gate: GateRef, account: AccountRef): Promise<boolean> {
+    try {
+      const member = await this.api.call<{ status: string }>("getChatMember", {
+        chat_id: gate.externalId,
+        user_id: Number(account.externalId),
+      });
+      return member.status === "administrator" || member.status === "creator";
+    } catch {
+      return false;
     }
   }
 
@@ -116,7 +172,8 @@ export class TelegramGateway implements ChatGateway, StarsPayments {
 
 function asApiError(error: unknown): BotApiError {
   if (error instanceof BotApiError) return error;
-  return new BotApiError(0, error instanceof Error ? error.message : String(error));
+  // Not from the client (a bug on our side mid-call): whether Telegram acted cannot be known.
+  return new BotApiError(0, error instanceof Error ? error.message : String(error), undefined, true);
 }
 
 function accessFailure(error: unknown): AccessResult {

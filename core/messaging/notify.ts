@@ -37,7 +37,7 @@ export async function sendToMember(
     if (!gateway) continue;
     const result = await gateway.send(
       { accountId: account.id, platform: account.platform, externalId: account.externalId, chatId: account.chatId },
-      render(member.locale),
+      { ...render(member.locale), locale: member.locale },
     );
     if (result.ok) sent += 1;
     else if (result.reason === "UNREACHABLE") {

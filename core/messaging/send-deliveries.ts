@@ -6,8 +6,12 @@
  * Never twice: a row is claimed (SKIP LOCKED, a lease, `lastError = IN_FLIGHT`) in the same statement that picks it,
  * just before its send, and its outcome is written right after. A row found still IN_FLIGHT when its lease ran out
  * belonged to a sender that died mid-send: whether the platform got it is unknown, so it is marked FAILED ("outcome
- * unknown") and not sent again. Rows claimed by nobody are simply picked up by the next sender, so a crash loses
- * nothing else.
+ * unknown") and not sent again. A send the gateway reports OUTCOME_UNKNOWN (the request left, no clear answer came
+ * back) is recorded the same way, at once. Rows claimed by nobody are simply picked up by the next sender, so a crash
+ * loses nothing else.
+ *
+ * Stopping: the signal is checked before each claim and during every pacing wait; a row claimed but not yet handed
+ * to the platform is given back as it was. A message already handed over is finished and recorded first.
  *
  * Scheduling uses ctx.clock (domain time: quiet hours, leases); pacing uses real time (platform limits).
  */
@@ -22,7 +26,9 @@ import { isGroupChat } from "./platform-limits.js";
 import { quietHoursEnd } from "./quiet-hours.js";
 
 export const IN_FLIGHT = "IN_FLIGHT";
-export const OUTCOME_UNKNOWN = "outcome unknown: the sender stopped mid-send; not resent so nobody gets it twice";
+/** lastError of a FAILED row the platform may have received: not resent, counted apart in the creator's tally. */
+export const OUTCOME_UNKNOWN =
+  "outcome unknown: the platform may have received it (no answer, or the sender stopped mid-send); not resent so nobody gets it twice";
 const LEASE_SECONDS = 30;
 const MAX_ATTEMPTS = 4;
 
@@ -142,24 +148,35 @@ export async function sendDueDeliveries(
         continue;
       }
     }
-    const reply = renderDelivery(row.locale, payload.data as DeliveryPayload, {
-      text: row.broadcastText ?? "",
-    });
+    const reply = renderDelivery(
+      row.locale,
+      payload.data as DeliveryPayload,
+      { text: row.broadcastText ?? "" },
+      row.timeZone,
+    );
     if (!reply) {
       await update(row.id, { status: "SKIPPED", lastError: "nothing to send" });
       continue;
     }
     const chatKey = row.chatId ?? row.externalId;
-    await pacer.waitChat(chatKey, isGroupChat(platform, chatKey));
+    await pacer.waitChat(chatKey, isGroupChat(platform, chatKey), signal);
+    if (signal?.aborted) {
+      // Not handed to the platform: the row goes back as it was, due at once for the next sender.
+      await update(row.id, { attempts: row.attempts - 1, lastError: row.previousError, notBefore: now });
+      report.interrupted = true;
+      break;
+    }
 
     let result: SendResult;
     try {
       result = await gateway.send(
         { accountId: row.accountId, platform, externalId: row.externalId, chatId: row.chatId },
-        reply,
+        { ...reply, locale: row.locale },
       );
     } catch (error) {
-      result = { ok: false, reason: "FAILED", detail: error instanceof Error ? error.message : String(error) };
+      // Gateways answer refusals as values; a throw may come after the request left, so it is not safe to resend.
+      const detail = error instanceof Error ? error.message : String(error);
+      result = { ok: false, reason: "OUTCOME_UNKNOWN", detail };
     }
     const after = ctx.clock.now();
     if (result.ok) {
@@ -181,6 +198,11 @@ export async function sendDueDeliveries(
         }),
       ]);
       deliveryStats.record(platform, "unreachable");
+    } else if (result.reason === "OUTCOME_UNKNOWN") {
+      // The platform may have it: sending again could deliver it twice, so it is reported instead.
+      await update(row.id, { status: "FAILED", lastError: OUTCOME_UNKNOWN });
+      ctx.log.warn({ deliveryId: row.id, platform, detail: result.detail }, "delivery outcome unknown; not resent");
+      deliveryStats.record(platform, "failed");
     } else if (result.reason === "RATE_LIMITED") {
       // Everyone on this platform waits; this row goes back as it was and is due again at once.
       pacer.backOff(result.retryAfterSeconds);

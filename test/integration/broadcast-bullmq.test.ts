@@ -105,7 +105,7 @@ describe("broadcast on BullMQ survives its worker", () => {
   it("a worker stopped gracefully mid-way: the message in flight is recorded, a new worker sends the rest once", async () => {
     const a = await worker();
     let sends = 0;
-    let closing: Promise<void> | null = null;
+    let closing: Promise<unknown> | null = null;
     h.gateway.beforeSend = () => {
       sends += 1;
       if (sends === 5) closing = a.runner.close();

@@ -154,6 +154,8 @@ export class DiscordFake {
   readonly guildId: string;
   readonly botUser: FakeUser;
   readonly botRoleId: string;
+  /** The server's owner (a user who need not be a member yet); stable across connections, as on Discord. */
+  ownerId: string = snowflake();
   readonly roles = new Map<string, FakeRole>();
   readonly members = new Map<string, FakeMember>();
   readonly channels = new Map<string, FakeChannel>();
@@ -181,6 +183,7 @@ export class DiscordFake {
   private readonly wss = new WebSocketServer({ server: this.server, path: "/gateway" });
   private readonly sockets = new Set<{ socket: WebSocket; seq: number; ready: boolean }>();
   private readonly failures: { method: string; path: RegExp; left: number; retryAfter: number }[] = [];
+  private readonly lostAnswers: { method: string; path: RegExp; left: number; mode: "drop" | 502 }[] = [];
   private readonly waiters = new Set<() => void>();
   private readonly dmChannels = new Map<string, string>();
   private readonly finishers = new Map<string, () => void>();
@@ -227,10 +230,13 @@ export class DiscordFake {
     };
   }
 
-  /** A role at `position` (the bot's own role is at 2: a role at 1 is manageable, at 3 is not). */
-  addRole(name: string, position = 1): string {
+  /**
+   * A role at `position` (the bot's own role is at 2: a role at 1 is manageable, at 3 is not); `administrator` gives
+   * it the Administrator permission (its holders run the server).
+   */
+  addRole(name: string, position = 1, options: { administrator?: boolean } = {}): string {
     const id = snowflake();
-    const role = this.role(id, name, position, 0n);
+    const role = this.role(id, name, position, options.administrator ? ADMINISTRATOR : 0n);
     this.roles.set(id, role);
     this.dispatch("GUILD_ROLE_CREATE", { guild_id: this.guildId, role });
     return id;
@@ -572,6 +578,15 @@ export class DiscordFake {
     return 0;
   }
 
+  /**
+   * The next `count` requests matching `method` and `path` are carried out (a message is posted and recorded) and then
+   * the answer is lost: `"drop"` closes the connection unanswered, `502` answers Bad Gateway (Cloudflare in front of
+   * Discord gave up waiting). The bot cannot know the message was posted.
+   */
+  loseAnswerNext(method: string, path: RegExp, mode: "drop" | 502, count = 1): void {
+    this.lostAnswers.push({ method, path, left: count, mode });
+  }
+
   /** The next `count` requests matching `method` and `path` answer 429 with `Retry-After: retryAfter` seconds. */
   rateLimitNext(method: string, path: RegExp, count: number, retryAfter = 0.05): void {
     this.failures.push({ method, path, left: count, retryAfter });
@@ -579,21 +594,56 @@ export class DiscordFake {
 
   // --- Gateway
 
+  /**
+   * The privileged intents switched on in the Developer Portal (Bot → Privileged Gateway Intents). An IDENTIFY that
+   * asks for one that is off is closed with 4014 "Disallowed intent(s).", as Discord does.
+   */
+  readonly privilegedIntents = { members: true, presences: true, messageContent: true };
+  /** An outage: sessions are cut and new gateway connections dropped until `restoreGateway()`. */
+  private gatewayDown = false;
+
+  /** The gateway goes down (an outage): every session is cut, reconnects fail until `restoreGateway()`. */
+  dropGateway(): void {
+    this.gatewayDown = true;
+    for (const connection of this.sockets) connection.socket.terminate();
+  }
+
+  restoreGateway(): void {
+    this.gatewayDown = false;
+  }
+
   private onConnection(socket: WebSocket): void {
+    if (this.gatewayDown) {
+      socket.terminate();
+      return;
+    }
     const connection = { socket, seq: 0, ready: false };
     this.sockets.add(connection);
     socket.on("close", () => this.sockets.delete(connection));
     socket.on("message", (raw) => {
       const payload = JSON.parse(String(raw)) as { op: number; d: unknown };
       if (payload.op === 1) socket.send(JSON.stringify({ op: 11, d: null }));
-      if (payload.op === 2) this.identify(connection, payload.d as { token: string });
+      if (payload.op === 2) this.identify(connection, payload.d as { token: string; intents?: number });
     });
     socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41_250 } }));
   }
 
-  private identify(connection: { socket: WebSocket; seq: number; ready: boolean }, data: { token: string }): void {
+  private identify(
+    connection: { socket: WebSocket; seq: number; ready: boolean },
+    data: { token: string; intents?: number },
+  ): void {
     if (data.token !== this.token) {
       connection.socket.close(4004, "Authentication failed.");
+      return;
+    }
+    // GUILD_MEMBERS (1 << 1), GUILD_PRESENCES (1 << 8), MESSAGE_CONTENT (1 << 15) are the privileged ones.
+    const intents = Number(data.intents ?? 0);
+    const refused =
+      (intents & (1 << 1) && !this.privilegedIntents.members) ||
+      (intents & (1 << 8) && !this.privilegedIntents.presences) ||
+      (intents & (1 << 15) && !this.privilegedIntents.messageContent);
+    if (refused) {
+      connection.socket.close(4014, "Disallowed intent(s).");
       return;
     }
     this.identified += 1;
@@ -620,7 +670,7 @@ export class DiscordFake {
       id: this.guildId,
       name: "Lyceum Community",
       icon: null,
-      owner_id: snowflake(),
+      owner_id: this.ownerId,
       preferred_locale: "en-US",
       features: [],
       roles: [...this.roles.values()],
@@ -698,6 +748,8 @@ export class DiscordFake {
       }
       const raw = await readBody(req);
       const payload = await parsePayload(raw, String(req.headers["content-type"] ?? ""));
+      checkMessage(payload);
+      if (payload.data && typeof payload.data === "object") checkMessage(payload.data as Record<string, unknown>);
       const result = this.route(method, path, payload, url);
       status = result.status;
       body = result.body;
@@ -709,6 +761,19 @@ export class DiscordFake {
         status = 500;
         body = { message: error instanceof Error ? error.message : String(error), code: 0 };
       }
+    }
+    const lost =
+      status < 300 ? this.lostAnswers.find((l) => l.left > 0 && l.method === method && l.path.test(path)) : undefined;
+    if (lost) {
+      lost.left -= 1;
+      if (lost.mode === "drop") {
+        this.requests.push({ method, path, status: 0 });
+        req.socket.destroy();
+        this.wake();
+        return;
+      }
+      status = 502;
+      body = { message: "502: Bad Gateway", code: 0 };
     }
     this.requests.push({ method, path, status });
     if (status === 204) {
@@ -979,12 +1044,52 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 /** JSON bodies, or multipart ones (discord.js sends `payload_json` when it attaches files). */
 async function parsePayload(raw: Buffer, contentType: string): Promise<Record<string, unknown>> {
   if (raw.length === 0) return {};
-  if (contentType.startsWith("multipart/form-data")) {
-    const form = await new Response(new Uint8Array(raw), { headers: { "content-type": contentType } }).formData();
-    const json = form.get("payload_json");
-    return typeof json === "string" ? (JSON.parse(json) as Record<string, unknown>) : {};
+  const invalid = new HttpProblem(400, { message: "The request body contains invalid JSON.", code: 50109 });
+  try {
+    if (contentType.startsWith("multipart/form-data")) {
+      const form = await new Response(new Uint8Array(raw), { headers: { "content-type": contentType } }).formData();
+      const json = form.get("payload_json");
+      return typeof json === "string" ? (JSON.parse(json) as Record<string, unknown>) : {};
+    }
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw)) as Record<string, unknown>;
+  } catch {
+    throw invalid;
   }
-  return JSON.parse(raw.toString("utf8")) as Record<string, unknown>;
+}
+
+/** Discord's "Invalid Form Body" for one field. */
+function invalidField(field: string, code: string, message: string): HttpProblem {
+  return new HttpProblem(400, {
+    message: "Invalid Form Body",
+    code: 50035,
+    errors: { [field]: { _errors: [{ code, message }] } },
+  });
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * What Discord checks in a message body: content of at most 2000 characters, valid Unicode (half of a surrogate pair
+ * is not), button labels of at most 80 and custom ids of at most 100 characters.
+ */
+function checkMessage(payload: Record<string, unknown>): void {
+  if (typeof payload.content === "string") {
+    if (LONE_SURROGATE.test(payload.content))
+      throw invalidField("content", "STRING_TYPE_CONVERT", "Could not interpret the value as a valid string.");
+    if ([...payload.content].length > 2000)
+      throw invalidField("content", "BASE_TYPE_MAX_LENGTH", "Must be 2000 or fewer in length.");
+  }
+  const rows = Array.isArray(payload.components) ? (payload.components as { components?: unknown[] }[]) : [];
+  for (const row of rows) {
+    for (const component of (row.components ?? []) as Record<string, unknown>[]) {
+      const label = component.label;
+      if (typeof label === "string" && (LONE_SURROGATE.test(label) || [...label].length > 80))
+        throw invalidField("components", "BASE_TYPE_MAX_LENGTH", "Must be 80 or fewer in length.");
+      const customId = component.custom_id;
+      if (typeof customId === "string" && (customId.length === 0 || [...customId].length > 100))
+        throw invalidField("components", "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.");
+    }
+  }
 }
 
 /** Starts a fake Discord on a random local port. */
