@@ -2,6 +2,9 @@
  * Configuration from the environment, checked once at start. Every variable is listed in the README.
  */
 import { z } from "zod";
+import { ConfigError, crossFieldProblems, problemsFromIssues } from "./config-problems.js";
+
+export { ConfigError } from "./config-problems.js";
 
 const optional = z
   .string()
@@ -43,6 +46,8 @@ const ConfigSchema = z.object({
     .default("lyceum"),
   REMINDER_DAYS: z.coerce.number().int().min(1).max(60).default(3),
   MESSAGING_SWEEP_SECONDS: z.coerce.number().positive().default(60),
+  // SIGTERM/SIGINT: how long running jobs get to finish or hand back their work before the process leaves anyway.
+  SHUTDOWN_SECONDS: z.coerce.number().positive().max(600).default(10),
   DISCORD_TOKEN: optional,
   DISCORD_APPLICATION_ID: optional.refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: "a numeric id" }),
   DISCORD_GUILD_ID: optional.refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: "a numeric id" }),
@@ -54,9 +59,16 @@ const ConfigSchema = z.object({
   TELEGRAM_WEBHOOK_SECRET: optional.refine((v) => v === undefined || /^[A-Za-z0-9_-]{16,256}$/.test(v), {
     message: "16 to 256 characters: letters, digits, _ and -",
   }),
+  // Metrics stay off the public listener unless asked for: their own listener, or the main one behind a token.
+  METRICS_HOST: z.string().default("127.0.0.1"),
+  METRICS_PORT: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).max(65535).optional()),
+  METRICS_TOKEN: optional.refine((v) => v === undefined || v.length >= 16, { message: "at least 16 characters" }),
 });
 
 export type RawConfig = z.infer<typeof ConfigSchema>;
+
+/** Every variable the configuration reads (the README table and `.env.example` list each; a unit test checks it). */
+export const CONFIG_VARIABLES = Object.keys(ConfigSchema.shape) as (keyof RawConfig)[];
 
 export interface AppConfig extends RawConfig {
   publicUrl: string;
@@ -64,22 +76,40 @@ export interface AppConfig extends RawConfig {
   ownerAccounts: string[];
 }
 
+/**
+ * Reads and checks the configuration. Throws ConfigError listing every problem at once (each variable with what was
+ * given, secrets masked, and what is expected), including settings that only work together.
+ *
+ * @example const config = loadConfig(); // in an entry point, after loadEnvFile()
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = ConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new Error(`Invalid configuration: ${problems}`);
+  const problems = parsed.success ? [] : problemsFromIssues(parsed.error.issues, ConfigSchema.shape, env);
+  // Checked on the raw strings too, so one run reports the schema's problems and these together.
+  const text = (name: string) => env[name]?.trim() || undefined;
+  const port = (name: string) => (text(name) === undefined ? undefined : Number(text(name)));
+  const crossField = crossFieldProblems(
+    {
+      STRIPE_SECRET_KEY: text("STRIPE_SECRET_KEY"),
+      STRIPE_WEBHOOK_SECRET: text("STRIPE_WEBHOOK_SECRET"),
+      DISCORD_TOKEN: text("DISCORD_TOKEN"),
+      DISCORD_APPLICATION_ID: text("DISCORD_APPLICATION_ID"),
+      DISCORD_GUILD_ID: text("DISCORD_GUILD_ID"),
+      TELEGRAM_BOT_TOKEN: text("TELEGRAM_BOT_TOKEN"),
+      TELEGRAM_MODE: text("TELEGRAM_MODE") ?? "polling",
+      TELEGRAM_WEBHOOK_SECRET: text("TELEGRAM_WEBHOOK_SECRET"),
+      TELEGRAM_API_ROOT: text("TELEGRAM_API_ROOT"),
+      PUBLIC_URL: text("PUBLIC_URL"),
+      HTTP_PORT: port("HTTP_PORT") ?? 3000,
+      METRICS_PORT: port("METRICS_PORT"),
+    },
+    env,
+  );
+  for (const problem of crossField) {
+    if (!problems.some((p) => p.variable === problem.variable)) problems.push(problem);
   }
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
   const raw = parsed.data;
-  if (Boolean(raw.STRIPE_SECRET_KEY) !== Boolean(raw.STRIPE_WEBHOOK_SECRET)) {
-    throw new Error("Invalid configuration: set both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or neither");
-  }
-  if (raw.DISCORD_TOKEN && (!raw.DISCORD_APPLICATION_ID || !raw.DISCORD_GUILD_ID)) {
-    throw new Error("Invalid configuration: DISCORD_TOKEN needs DISCORD_APPLICATION_ID and DISCORD_GUILD_ID");
-  }
-  if (raw.TELEGRAM_BOT_TOKEN && raw.TELEGRAM_MODE === "webhook" && (!raw.TELEGRAM_WEBHOOK_SECRET || !raw.PUBLIC_URL)) {
-    throw new Error("Invalid configuration: TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET and PUBLIC_URL");
-  }
   return {
     ...raw,
     publicUrl: raw.PUBLIC_URL ?? `http://${raw.HTTP_HOST}:${raw.HTTP_PORT || 3000}`,

@@ -3,7 +3,11 @@
  */
 import { pino } from "pino";
 
-export function createLogger(level: string) {
+/**
+ * @param options.sync write each line before returning (for the last lines before an exit); default: buffered by
+ *   the event loop, flushed at exit.
+ */
+export function createLogger(level: string, options: { sync?: boolean } = {}) {
   return pino(
     {
       level,
@@ -20,7 +24,7 @@ export function createLogger(level: string) {
         censor: "[redacted]",
       },
     },
-    pino.destination(2),
+    pino.destination({ dest: 2, sync: options.sync ?? false }),
   );
 }
 

@@ -4,12 +4,12 @@
  */
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
-import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "./generated/client.js";
-import { applyMigrations } from "./schema-engine.js";
+import { pgliteAdapterFactory, postgresAdapterFactory } from "./migration-adapters.js";
+import { applyMigrations, releaseFailedMigrations, toMigrationFailedError } from "./schema-engine.js";
+import { retryInteractiveTransactions } from "./transaction-retry.js";
 
 export type Database = PrismaClient;
 
@@ -22,6 +22,8 @@ export interface OpenDatabaseOptions {
   loadDataDir?: Blob;
   /** Apply pending migrations before returning (default true). */
   migrate?: boolean;
+  /** Where the migrations are (default `prisma/migrations`; tests use a broken copy). */
+  migrationsDir?: string;
 }
 
 export interface OpenedDatabase {
@@ -29,15 +31,21 @@ export interface OpenedDatabase {
   kind: "postgres" | "embedded";
   /** Names of migrations applied while opening. */
   applied: string[];
+  /** Migrations an earlier start recorded as failed, released to be applied again (see releaseFailedMigrations). */
+  retried: string[];
   close(): Promise<void>;
 }
 
 /**
+ * Throws MigrationFailedError (naming the migration, with the database's words) when a migration fails: nothing of
+ * it is kept, it is not marked as applied, and the connection is closed again.
+ *
  * @example const { prisma, close } = await openDatabase({ url: process.env.DATABASE_URL });
  */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
   let factory: SqlMigrationAwareDriverAdapterFactory;
   let closeDriver: () => Promise<void>;
+  let query: (sql: string) => Promise<{ rows: unknown[] }>;
   let kind: OpenedDatabase["kind"];
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: 10 });
@@ -45,23 +53,40 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
     pool.on("error", (error) =>
       process.stderr.write(`database connection lost (the pool reconnects): ${error.message}\n`),
     );
-    factory = new PrismaPg(pool);
+    factory = postgresAdapterFactory(pool);
     closeDriver = () => pool.end();
+    query = (sql) => pool.query(sql);
     kind = "postgres";
   } else {
     const dataDir = options.dataDir ?? ".data/pglite";
     if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
     const client = await PGlite.create({ dataDir, loadDataDir: options.loadDataDir });
-    factory = new PrismaPGlite(client);
+    factory = pgliteAdapterFactory(client);
     closeDriver = () => client.close();
+    query = (sql) => client.query(sql);
     kind = "embedded";
   }
-  const applied = options.migrate === false ? [] : await applyMigrations(factory);
-  const prisma = new PrismaClient({ adapter: factory });
+  let applied: string[] = [];
+  let retried: string[] = [];
+  if (options.migrate !== false) {
+    try {
+      retried = await releaseFailedMigrations(query);
+      applied = await applyMigrations(factory, { migrationsDir: options.migrationsDir });
+    } catch (error) {
+      await closeDriver().catch(() => {});
+      throw toMigrationFailedError(error) ?? error;
+    }
+  }
+  // Under load a transaction may wait for a pooled connection: wait up to 10 s (Prisma's default is 2 s) and, if it
+  // still cannot start or the database aborts it for a concurrent one, run it again rather than fail the request.
+  const prisma = retryInteractiveTransactions(
+    new PrismaClient({ adapter: factory, transactionOptions: { maxWait: 10_000, timeout: 20_000 } }),
+  );
   return {
     prisma,
     kind,
     applied,
+    retried,
     async close() {
       await prisma.$disconnect();
       await closeDriver();

@@ -3,13 +3,15 @@
  * `npm run db:migration -- <name>` writes a new migration from the change in schema.prisma, computed against an
  * in-memory embedded database (diffs through the pg adapter cannot use a shadow database; see FACTS.md).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { openDatabase } from "./database.js";
-import { diffSchemaAgainstMigrations, MIGRATIONS_DIR } from "./schema-engine.js";
+import { pgliteAdapterFactory } from "./migration-adapters.js";
+import { diffSchemaAgainstMigrations, MIGRATIONS_DIR, MigrationFailedError } from "./schema-engine.js";
 
+// The same .env as `npm start` (Node keeps variables already set in the environment).
+if (existsSync(".env")) process.loadEnvFile(".env");
 const [command, name] = process.argv.slice(2);
 
 if (command === "new") {
@@ -18,7 +20,7 @@ if (command === "new") {
     process.exit(2);
   }
   const pglite = await PGlite.create({ dataDir: "memory://" });
-  const sql = await diffSchemaAgainstMigrations(new PrismaPGlite(pglite));
+  const sql = await diffSchemaAgainstMigrations(pgliteAdapterFactory(pglite));
   await pglite.close();
   if (!sql) {
     console.log("schema.prisma matches the migrations: nothing to write");
@@ -37,7 +39,13 @@ if (command === "new") {
   const db = await openDatabase({
     url: process.env.DATABASE_URL,
     dataDir: process.env.LYCEUM_DATA_DIR ? `${process.env.LYCEUM_DATA_DIR}/pglite` : undefined,
+  }).catch((error: unknown) => {
+    // One line for a person, no stack: what failed and what the database said (exit code 3, as `npm start`).
+    if (!(error instanceof MigrationFailedError)) throw error;
+    console.error(`migration ${error.migration} failed and was not applied: ${error.reason}`);
+    process.exit(3);
   });
+  if (db.retried.length) console.log(`applied again after an earlier failure: ${db.retried.join(", ")}`);
   console.log(db.applied.length ? `applied: ${db.applied.join(", ")}` : "database is up to date");
   await db.close();
 } else {

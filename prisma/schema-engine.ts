@@ -74,16 +74,25 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationLis
   };
 }
 
+export interface ApplyMigrationsOptions {
+  /** Folder of `<name>/migration.sql` folders (default `prisma/migrations`; tests point it at a broken copy). */
+  migrationsDir?: string;
+}
+
 /**
  * Applies every migration under `prisma/migrations` that the database has not seen; returns their names.
  * A second run applies nothing.
  *
  * @example await applyMigrations(new PrismaPg(process.env.DATABASE_URL))
  */
-export async function applyMigrations(factory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
+export async function applyMigrations(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  options: ApplyMigrationsOptions = {},
+): Promise<string[]> {
   const engine = await openEngine(factory);
   try {
-    const out = await engine.applyMigrations({ migrationsList: await readMigrations(), filters: NO_FILTER });
+    const migrationsList = await readMigrations(options.migrationsDir);
+    const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
     return out.appliedMigrationNames;
   } finally {
     engine.free();
@@ -114,4 +123,62 @@ export async function diffSchemaAgainstMigrations(factory: SqlMigrationAwareDriv
   } finally {
     engine.free();
   }
+}
+
+// --- Failed migrations
+
+/** A migration did not apply: the database said why; nothing of it was kept, and it is not marked as applied. */
+export class MigrationFailedError extends Error {
+  constructor(
+    /** The migration's folder name. */
+    readonly migration: string,
+    /** What the database said, on one line. */
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`migration ${migration} failed: ${reason}`, options);
+    this.name = "MigrationFailedError";
+  }
+}
+
+/**
+ * Turns what the schema engine threw into a MigrationFailedError naming the migration and the database's own words
+ * (the engine's message carries a Rust span trace after them, useless to an operator); null when the error is not a
+ * migration that failed (the database could not be reached, …).
+ */
+export function toMigrationFailedError(error: unknown): MigrationFailedError | null {
+  const text = error instanceof Error ? error.message : String(error);
+  const blocked = /The `([^`]+)` migration started at .* failed/.exec(text);
+  if (blocked) {
+    return new MigrationFailedError(
+      blocked[1]!,
+      "it failed on an earlier start and was left half-done (the process stopped while applying it)",
+      { cause: error },
+    );
+  }
+  const named = /migration_name="([^"]+)"/.exec(text);
+  if (!named) return null;
+  const lines = text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && line !== "external connector error" && !/^\d+: |^with |^at /.test(line));
+  return new MigrationFailedError(named[1]!, lines[0] ?? text, { cause: error });
+}
+
+/**
+ * Marks as rolled back the migrations an earlier start recorded as failed (unfinished, with the error in `logs`), so
+ * that the fixed migration is applied again. Safe because every migration runs as one implicit transaction (see
+ * prisma/migration-adapters.ts): a failed one left nothing behind. A migration left unfinished without logs (the
+ * process died while applying it) is not touched: the engine refuses to go on, and the operator decides.
+ * Returns the names released.
+ */
+export async function releaseFailedMigrations(query: (sql: string) => Promise<{ rows: unknown[] }>): Promise<string[]> {
+  const present = await query(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS "present"`);
+  if (!(present.rows[0] as { present?: boolean } | undefined)?.present) return [];
+  const released = await query(
+    `UPDATE "_prisma_migrations" SET "rolled_back_at" = now()
+     WHERE "finished_at" IS NULL AND "rolled_back_at" IS NULL AND "logs" IS NOT NULL
+     RETURNING "migration_name"`,
+  );
+  return released.rows.map((row) => (row as { migration_name: string }).migration_name);
 }

@@ -3,19 +3,28 @@
  * guild, plugs the Discord gateway into `ctx.gateways`, compares the guild's paid roles with the entitlements, and
  * from then on turns interactions, member events and forum posts into core calls.
  *
+ * Essential: the token works and the gateway accepts the Server Members intent (paid roles need it); no answer, 5xx
+ * and 429 are retried with backoff, a refusal throws a StartupError (exit code and one line, see bots/startup).
+ * Optional: the Message Content intent (only the Q&A forum needs it: refused, the bot runs without the forum) and the
+ * slash-command registration (refused, a warning, and retried later).
+ *
  * The REST base is configurable (`apiBase`), and discord.js asks that REST API for the gateway URL, so a local fake
  * Discord (test/fakes/discord) stands in for both.
  *
  * @example const discord = await startDiscord(app.ctx, { token, applicationId, guildId, qaForumId }); … await discord.close();
  */
-import { Client, Events, GatewayIntentBits, type Guild, Routes } from "discord.js";
+import { Client, Events, GatewayIntentBits, type Guild, Routes, Status } from "discord.js";
 import type { CoreContext } from "../../core/context.js";
 import { ACCESS_SWEEP_JOB } from "../../jobs/definitions.js";
+import type { ComponentStatus } from "../http/readiness.js";
+import { type OptionalStep, retryTransient, runOptionalStep } from "../startup/retry.js";
+import { StartupError } from "../startup/startup-error.js";
 import { buildCommands } from "./discord-commands.js";
 import { onForumMessage } from "./discord-forum.js";
 import { DiscordGateway, describeError } from "./discord-gateway.js";
 import { handleInteraction } from "./discord-interactions.js";
 import { onMemberJoin, onMemberLeave, onMemberUpdate, syncGuildRoles } from "./discord-roles.js";
+import { discordFailure, GATEWAY_CLOSE, isTransientDiscordError } from "./discord-startup.js";
 
 export interface DiscordOptions {
   token: string;
@@ -31,6 +40,12 @@ export interface DiscordOptions {
   sendsPerSecond?: number;
   /** Log every this many invalid requests (401/403/429); Discord bans at 10,000 per 10 minutes. */
   invalidRequestWarningInterval?: number;
+  /** The bot cannot go on after start (Discord closed the gateway for good: token reset, intent turned off). */
+  onFatal?: (failure: StartupError) => void;
+  /** First wait before a failed optional step (slash commands) is tried again (default 1 minute, then doubling). */
+  optionalRetryDelayMs?: number;
+  /** Stop retrying an unreachable Discord at start after this long (default 2 minutes). */
+  startupGiveUpMs?: number;
 }
 
 export interface RateLimitStats {
@@ -48,15 +63,159 @@ export interface DiscordBot {
   /** Compares the guild's paid roles with the entitlements now, then runs the access sweep. */
   sync(): Promise<void>;
   stats(): RateLimitStats;
+  /** Whether the Q&A forum runs (false when Discord refused the Message Content intent). */
+  forumEnabled: boolean;
+  /** Last known state, for /readyz: the gateway session is ready and the bot is in the server. */
+  status(): ComponentStatus;
   close(): Promise<void>;
 }
 
 const TEN_MINUTES = 10 * 60_000;
 
 export async function startDiscord(ctx: CoreContext, options: DiscordOptions): Promise<DiscordBot> {
-  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers];
-  if (options.qaForumId) intents.push(GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent);
   const stats: RateLimitStats = { rateLimited: 0, invalidInWindow: 0 };
+
+  // --- Handlers run in the background; tests and shutdown wait for them
+  const running = new Set<Promise<void>>();
+  const track = (what: string, work: () => Promise<void>) => {
+    const promise = work()
+      .catch((error: unknown) => ctx.log.error({ err: describeError(error) }, what))
+      .finally(() => running.delete(promise));
+    running.add(promise);
+  };
+
+  // --- Log in: a new client per attempt (a client that failed to log in is destroyed and cannot be reused)
+  const connect = (messageContent: boolean) =>
+    retryTransient(
+      async () => {
+        const built = buildClient(ctx, options, { messageContent, stats, track });
+        try {
+          const ready = new Promise<void>((resolve) => built.client.once(Events.ClientReady, () => resolve()));
+          await built.client.login(options.token);
+          await ready;
+          return built;
+        } catch (error) {
+          await built.client.destroy().catch(() => {});
+          throw error;
+        }
+      },
+      {
+        what: "discord login",
+        log: ctx.log,
+        isTransient: isTransientDiscordError,
+        giveUpAfterMs: options.startupGiveUpMs,
+      },
+    ).catch((error: unknown) => {
+      throw discordFailure(error, "login");
+    });
+  let built: BuiltClient;
+  let forumEnabled = Boolean(options.qaForumId);
+  try {
+    built = await connect(forumEnabled);
+  } catch (error) {
+    // 4014 names no intent: try once more without the one only the forum needs. Refused again, it is Server Members.
+    if (!(error instanceof StartupError && error.kind === "discordIntents" && forumEnabled)) throw error;
+    built = await connect(false);
+    forumEnabled = false;
+    ctx.log.warn(
+      { qaForumId: options.qaForumId },
+      "Discord refused the Message Content intent: the Q&A forum is off. Turn it on (Developer Portal → Bot → Privileged Gateway Intents) and restart to use it",
+    );
+  }
+  const { client, gateway } = built;
+
+  // The token decides the application; a DISCORD_APPLICATION_ID that differs would register commands nowhere.
+  const actualApplication = client.application?.id;
+  if (actualApplication && actualApplication !== options.applicationId) {
+    await client.destroy();
+    throw new StartupError("discordApplicationMismatch", { given: options.applicationId, actual: actualApplication });
+  }
+  ctx.gateways.DISCORD = gateway;
+
+  // Discord closed the session for good after start (a reset token, an intent turned off): nothing will reconnect.
+  let gatewayClosed: string | null = null;
+  client.on(Events.ShardDisconnect, (event) => {
+    gatewayClosed = `gateway closed for good (${event.code})`;
+    if (event.code === GATEWAY_CLOSE.authenticationFailed) {
+      options.onFatal?.(new StartupError("discordTokenInvalid"));
+    } else if (event.code === GATEWAY_CLOSE.disallowedIntents) {
+      options.onFatal?.(new StartupError("discordIntents"));
+    }
+  });
+
+  // Optional: the commands Discord already has keep working meanwhile; a refusal is logged and tried again later.
+  const commands: OptionalStep = await runOptionalStep(
+    () =>
+      client.rest.put(Routes.applicationGuildCommands(options.applicationId, options.guildId), {
+        body: buildCommands(),
+      }),
+    { what: "discord slash commands", log: ctx.log, initialDelayMs: options.optionalRetryDelayMs },
+  );
+
+  const guild = (): Guild | undefined => client.guilds.cache.get(options.guildId);
+  async function sync() {
+    const g = guild();
+    if (!g) {
+      ctx.log.warn({ guildId: options.guildId }, "the bot is not in the configured Discord server");
+      return;
+    }
+    const result = await syncGuildRoles(ctx, g);
+    ctx.log.info(result, "discord roles compared with entitlements");
+    await ctx.jobs.enqueue(ACCESS_SWEEP_JOB, {});
+  }
+  await sync().catch((error: unknown) => ctx.log.error({ err: describeError(error) }, "discord role sync failed"));
+  const interval = options.sweepIntervalMs ?? 15 * 60_000;
+  const timer = interval > 0 ? setInterval(() => track("discord role sync failed", sync), interval) : null;
+  timer?.unref();
+  ctx.log.info({ guildId: options.guildId, user: client.user?.tag, forumEnabled }, "Discord bot connected");
+
+  return {
+    client,
+    gateway,
+    async idle() {
+      while (running.size) await Promise.allSettled([...running]);
+    },
+    sync,
+    stats: () => ({ ...stats }),
+    forumEnabled,
+    status() {
+      if (gatewayClosed) return { up: false, detail: gatewayClosed };
+      // The client's own ready flag stays set through reconnects; each shard's status says where it is now.
+      const shards = [...client.ws.shards.values()];
+      if (!shards.length || shards.some((shard) => shard.status !== Status.Ready)) {
+        return { up: false, detail: "gateway reconnecting" };
+      }
+      if (!guild()) return { up: false, detail: "the bot is not in the configured server" };
+      return { up: true };
+    },
+    async close() {
+      commands.stop();
+      if (timer) clearInterval(timer);
+      while (running.size) await Promise.allSettled([...running]);
+      if (ctx.gateways.DISCORD === gateway) delete ctx.gateways.DISCORD;
+      await client.destroy();
+    },
+  };
+}
+
+interface BuiltClient {
+  client: Client;
+  gateway: DiscordGateway;
+}
+
+/** A client with its intents, REST limits and event handlers, not yet logged in. */
+function buildClient(
+  ctx: CoreContext,
+  options: DiscordOptions,
+  wiring: {
+    messageContent: boolean;
+    stats: RateLimitStats;
+    track: (what: string, work: () => Promise<void>) => void;
+  },
+): BuiltClient {
+  const { stats, track } = wiring;
+  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers];
+  if (wiring.messageContent) intents.push(GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent);
   const client = new Client({
     intents,
     rest: {
@@ -103,15 +262,6 @@ export async function startDiscord(ctx: CoreContext, options: DiscordOptions): P
     );
   });
 
-  // --- Handlers run in the background; tests and shutdown wait for them
-  const running = new Set<Promise<void>>();
-  const track = (what: string, work: () => Promise<void>) => {
-    const promise = work()
-      .catch((error: unknown) => ctx.log.error({ err: describeError(error) }, what))
-      .finally(() => running.delete(promise));
-    running.add(promise);
-  };
-
   const context = { ctx, gateway, guildId: options.guildId };
   client.on(Events.InteractionCreate, (interaction) => {
     track("discord interaction failed", () => handleInteraction(context, interaction));
@@ -125,53 +275,12 @@ export async function startDiscord(ctx: CoreContext, options: DiscordOptions): P
   client.on(Events.GuildMemberAdd, (member) => {
     track("discord member join failed", () => onMemberJoin(ctx, member));
   });
-  if (options.qaForumId) {
+  if (options.qaForumId && wiring.messageContent) {
     const forumId = options.qaForumId;
     client.on(Events.MessageCreate, (message) => {
       track("discord forum message failed", () => onForumMessage(ctx, forumId, message));
     });
   }
   client.on(Events.Error, (error) => ctx.log.error({ err: describeError(error) }, "discord client error"));
-
-  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-  await client.login(options.token);
-  await ready;
-  ctx.gateways.DISCORD = gateway;
-
-  await client.rest.put(Routes.applicationGuildCommands(options.applicationId, options.guildId), {
-    body: buildCommands(),
-  });
-
-  const guild = (): Guild | undefined => client.guilds.cache.get(options.guildId);
-  async function sync() {
-    const g = guild();
-    if (!g) {
-      ctx.log.warn({ guildId: options.guildId }, "the bot is not in the configured Discord server");
-      return;
-    }
-    const result = await syncGuildRoles(ctx, g);
-    ctx.log.info(result, "discord roles compared with entitlements");
-    await ctx.jobs.enqueue(ACCESS_SWEEP_JOB, {});
-  }
-  await sync().catch((error: unknown) => ctx.log.error({ err: describeError(error) }, "discord role sync failed"));
-  const interval = options.sweepIntervalMs ?? 15 * 60_000;
-  const timer = interval > 0 ? setInterval(() => track("discord role sync failed", sync), interval) : null;
-  timer?.unref();
-  ctx.log.info({ guildId: options.guildId, user: client.user?.tag }, "Discord bot connected");
-
-  return {
-    client,
-    gateway,
-    async idle() {
-      while (running.size) await Promise.allSettled([...running]);
-    },
-    sync,
-    stats: () => ({ ...stats }),
-    async close() {
-      if (timer) clearInterval(timer);
-      while (running.size) await Promise.allSettled([...running]);
-      if (ctx.gateways.DISCORD === gateway) delete ctx.gateways.DISCORD;
-      await client.destroy();
-    },
-  };
+  return { client, gateway };
 }

@@ -9,11 +9,24 @@ import type { CoreContext } from "../../core/context.js";
 import { WebhookSignatureError } from "../../core/ports.js";
 import type { AppLogger } from "../logger.js";
 import { registerMetrics } from "./metrics.js";
+import { type Readiness, registerReadiness } from "./readiness.js";
 
-export function buildHttpServer(ctx: CoreContext, logger?: AppLogger) {
+export interface HttpServerOptions {
+  /** Serve `/metrics` here, to requests with this bearer token (METRICS_TOKEN); without it, no `/metrics` here. */
+  metricsToken?: string;
+  /** Serve `/readyz` with these checks. */
+  readiness?: Readiness;
+}
+
+/**
+ * The public HTTP server. `/metrics` is only served here behind a token (see HttpServerOptions); its usual home is
+ * the metrics listener (bots/http/metrics.ts).
+ */
+export function buildHttpServer(ctx: CoreContext, logger?: AppLogger, options: HttpServerOptions = {}) {
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 1_048_576 });
 
-  registerMetrics(app, ctx);
+  if (options.metricsToken) registerMetrics(app, ctx, { token: options.metricsToken });
+  if (options.readiness) registerReadiness(app, options.readiness);
 
   app.get("/healthz", async (_request, replyTo) => {
     try {

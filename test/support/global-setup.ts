@@ -9,9 +9,8 @@ import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
+import { pgliteAdapterFactory, postgresAdapterFactory } from "../../prisma/migration-adapters.js";
 import { applyMigrations } from "../../prisma/schema-engine.js";
 import { databaseUrlWithName } from "./database-url.js";
 
@@ -31,14 +30,14 @@ export default async function setup(): Promise<void> {
     }
     const pool = new pg.Pool({ connectionString: databaseUrlWithName(url, templateName), max: 2 });
     try {
-      await applyMigrations(new PrismaPg(pool));
+      await applyMigrations(postgresAdapterFactory(pool));
     } finally {
       await pool.end();
     }
     process.env.LYCEUM_TEST_TEMPLATE = templateName;
   } else {
     const pglite = await PGlite.create({ dataDir: "memory://" });
-    await applyMigrations(new PrismaPGlite(pglite));
+    await applyMigrations(pgliteAdapterFactory(pglite));
     const dump = await pglite.dumpDataDir("none");
     await pglite.close();
     const file = path.join(os.tmpdir(), `lyceum-template-${process.pid}.tar`);

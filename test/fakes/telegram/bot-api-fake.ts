@@ -2,14 +2,17 @@
  * A local fake of the Telegram Bot API, spoken over HTTP the way the real server speaks it, so the real grammY and
  * Telegraf clients run against it unchanged (`apiRoot` / `telegram.apiRoot`). It keeps just enough state to be
  * honest: chats with members, join requests, invite links, sent messages, invoices and Stars charges; getUpdates long
- * polls, and setWebhook switches delivery to signed POSTs. Tests inject what users do (a message, a button press, a
- * pre-checkout query, a payment, a join request, someone leaving) and read back what the bot called.
+ * polls, and setWebhook switches delivery to signed POSTs. Only the update kinds the bot asked for are created
+ * (`allowed_updates`), and chat_member updates only where the bot is an administrator. Tests inject what users do (a
+ * message, a button press, a pre-checkout query, a payment, a join request, someone joining or leaving) and read back
+ * what the bot called.
  *
  * @example const fake = await startBotApiFake(); const bot = new Bot(TOKEN, { client: { apiRoot: fake.apiRoot } });
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { isValidUtf16, parseTelegramHtml, TelegramHtmlError } from "./telegram-html.js";
 
 export const FAKE_TOKEN = "123456:TEST-token-for-the-fake";
 export const BOT_USER = { id: 123456, is_bot: true, first_name: "Lyceum", username: "LyceumTestBot" };
@@ -47,6 +50,17 @@ interface Failure {
   chatId?: number;
 }
 
+/**
+ * A call carried out whose answer is then lost: the connection closes unanswered, a proxy answers 502, or the answer
+ * never comes at all (the connection stays open until the fake closes).
+ */
+interface LostAnswer {
+  method: string;
+  times: number;
+  mode: "drop" | 502 | "hang";
+  chatId?: number;
+}
+
 export interface StarsCharge {
   chargeId: string;
   userId: number;
@@ -64,7 +78,16 @@ export class BotApiFake {
   readonly charges = new Map<string, StarsCharge>();
   readonly inviteLinks = new Map<string, { chatId: number; createsJoinRequest: boolean; name?: string }>();
   webhook: { url: string; secretToken?: string } | null = null;
+  /**
+   * The update kinds the bot asked for (the last `allowed_updates` of getUpdates or setWebhook); null until it asks:
+   * Telegram's default, every kind but chat_member and reactions. Updates of other kinds are never created.
+   */
+  allowedUpdates: string[] | null = null;
+  /** Updates Telegram did not create because the bot had not asked for them or could not see them (kind, chat). */
+  readonly withheld: { kind: string; chatId?: number }[] = [];
   apiRoot = "";
+  /** Calls the fake refused as Telegram would (400 and 403 answers), with Telegram's description. */
+  readonly refusals: { method: string; description: string }[] = [];
   /** sendMessage calls answered 429 by the global limit (`limitSendMessage`). */
   rateLimited = 0;
   /** Called with every call the fake answered successfully (benchmarks time arrivals with it). */
@@ -76,6 +99,9 @@ export class BotApiFake {
   private nextMessageId = 1000;
   private pollers: (() => void)[] = [];
   private failures: Failure[] = [];
+  /** Methods this server does not implement (`refuse`), with the answer it gives. */
+  private readonly unsupported = new Map<string, { status: number; body: Json }>();
+  private lostAnswers: LostAnswer[] = [];
   private preCheckoutAnswers = new Map<string, (answer: { ok: boolean; error_message?: string }) => void>();
   private callWaiters: { match: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }[] = [];
   private closed = false;
@@ -87,7 +113,13 @@ export class BotApiFake {
 
   async start(): Promise<this> {
     this.server = createServer((request, response) => {
-      void this.route(request).then(({ status, body }) => {
+      void this.route(request).then(({ status, body, drop, hang }) => {
+        if (hang) return; // no answer, ever: close() ends the connection
+        if (drop) {
+          // The request was carried out; the client never hears back (a connection lost on the way back).
+          request.socket.destroy();
+          return;
+        }
         response.writeHead(status, { "content-type": "application/json" });
         response.end(JSON.stringify(body));
       });
@@ -110,13 +142,16 @@ export class BotApiFake {
   /** Forgets everything recorded and every chat; keeps the server and the webhook setting. */
   reset(): void {
     this.calls.length = 0;
+    this.refusals.length = 0;
     this.users.clear();
     this.chats.clear();
     this.blocked.clear();
     this.charges.clear();
     this.inviteLinks.clear();
     this.failures.length = 0;
+    this.lostAnswers.length = 0;
     this.updates.length = 0;
+    this.withheld.length = 0;
   }
 
   // --- What tests set up
@@ -148,6 +183,35 @@ export class BotApiFake {
   /** The next `times` calls of `method` (optionally to one chat) fail with this Bot API error. */
   failNext(method: string, error: Failure["error"], options: { times?: number; chatId?: number } = {}): void {
     this.failures.push({ method, error, times: options.times ?? 1, chatId: options.chatId });
+  }
+
+  /**
+   * Until `support(method)`, the server does not implement `method`: it answers as the real Bot API answers a method
+   * it does not know (404 `Not Found`), or — `notBotApi` — the way a proxy or test server that is not the Bot API
+   * might (500 with a body that has no `error_code` and no `description`).
+   */
+  refuse(method: string, options: { notBotApi?: boolean } = {}): void {
+    this.unsupported.set(
+      method,
+      options.notBotApi
+        ? { status: 500, body: { ok: false, error: `Unknown method ${method}` } }
+        : { status: 404, body: { ok: false, error_code: 404, description: "Not Found" } },
+    );
+  }
+
+  /** Implements `method` again after `refuse`. */
+  support(method: string): void {
+    this.unsupported.delete(method);
+  }
+
+  /**
+   * The next `times` calls of `method` (optionally to one chat) are carried out — a message is delivered and recorded
+   * like any other — and then the answer is lost: `"drop"` closes the connection without a response, `502` answers
+   * Bad Gateway (a proxy in front of Telegram that gave up waiting), `"hang"` never answers. The bot cannot know the
+   * message arrived.
+   */
+  loseAnswerNext(method: string, mode: LostAnswer["mode"], options: { times?: number; chatId?: number } = {}): void {
+    this.lostAnswers.push({ method, mode, times: options.times ?? 1, chatId: options.chatId });
   }
 
   /** Next call(s) answer 429 Too Many Requests with `retry_after`. */
@@ -335,12 +399,31 @@ export class BotApiFake {
     });
   }
 
-  /** The user gets into the chat without a join request (an admin added them, an old plain link). */
-  join(user: FakeUser, chatId: number): number {
+  /**
+   * The user gets into the chat without a join request (an admin added them, an old or leaked plain link), as a
+   * member or straight as an administrator. Telegram tells the bot only if it is an administrator there and asked
+   * for chat_member updates; otherwise nothing is created and this returns 0.
+   */
+  join(user: FakeUser, chatId: number, options: { status?: "member" | "administrator" } = {}): number {
     const chat = this.requireChat(chatId);
     const old = chat.members.get(user.id) ?? "left";
-    chat.members.set(user.id, "member");
-    return this.push({ chat_member: this.memberUpdate(chat, user, old, "member") });
+    const status = options.status ?? "member";
+    chat.members.set(user.id, status);
+    return this.push({ chat_member: this.memberUpdate(chat, user, old, status) });
+  }
+
+  /** People who were in the chat before the bot was there to see them join (no update is created). */
+  alreadyInside(chatId: number, ...users: FakeUser[]): void {
+    const chat = this.requireChat(chatId);
+    for (const user of users) chat.members.set(user.id, "member");
+  }
+
+  /** An administrator changes the status of someone inside (restricts them, promotes them): a chat_member update. */
+  changeStatus(user: FakeUser, chatId: number, status: "member" | "restricted" | "administrator"): number {
+    const chat = this.requireChat(chatId);
+    const old = chat.members.get(user.id) ?? "left";
+    chat.members.set(user.id, status);
+    return this.push({ chat_member: this.memberUpdate(chat, user, old, status) });
   }
 
   /** The user leaves the chat on their own. */
@@ -384,8 +467,7 @@ export class BotApiFake {
   }
 
   isMember(chatId: number, userId: number): boolean {
-    const status = this.chats.get(chatId)?.members.get(userId);
-    return status === "member" || status === "administrator" || status === "creator";
+    return INSIDE.has(this.chats.get(chatId)?.members.get(userId) ?? "left");
   }
 
   /** Resolves when the bot makes a matching call (already made ones count). */
@@ -430,7 +512,11 @@ export class BotApiFake {
   }
 
   private memberUpdate(chat: FakeChat, by: FakeUser, oldStatus: string, newStatus: string, subject?: Json): Json {
-    const member = (status: string) => ({ user: subject ?? by, status });
+    const member = (status: string) => ({
+      user: subject ?? by,
+      status,
+      ...(status === "restricted" ? { is_member: true } : {}),
+    });
     return {
       chat: { id: chat.id, type: chat.type, title: chat.title },
       from: by,
@@ -447,6 +533,7 @@ export class BotApiFake {
   }
 
   private push(update: Json): number {
+    if (!this.creates(update)) return 0;
     const update_id = this.nextUpdateId++;
     const full = { update_id, ...update };
     if (this.webhook) {
@@ -456,6 +543,20 @@ export class BotApiFake {
       for (const wake of this.pollers.splice(0)) wake();
     }
     return update_id;
+  }
+
+  /**
+   * Whether Telegram creates this update at all: only kinds the bot asked for (chat_member is never sent unless asked),
+   * and chat_member only in chats where the bot is an administrator.
+   */
+  private creates(update: Json): boolean {
+    const kind = Object.keys(update)[0]!;
+    const allowed = this.allowedUpdates ?? DEFAULT_ALLOWED_UPDATES;
+    const chatId = (update[kind] as { chat?: { id?: number } }).chat?.id;
+    const visible = kind !== "chat_member" || this.chats.get(Number(chatId))?.botStatus === "administrator";
+    if (allowed.includes(kind) && visible) return true;
+    this.withheld.push({ kind, chatId });
+    return false;
   }
 
   private async deliverToWebhook(update: Json): Promise<void> {
@@ -469,14 +570,22 @@ export class BotApiFake {
     }
   }
 
-  private async route(request: IncomingMessage): Promise<{ status: number; body: Json }> {
+  private async route(
+    request: IncomingMessage,
+  ): Promise<{ status: number; body: Json; drop?: boolean; hang?: boolean }> {
     const url = new URL(request.url ?? "/", "http://fake");
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
     if (!match) return { status: 404, body: { ok: false, error_code: 404, description: "Not Found" } };
     if (match[1] !== this.token)
       return { status: 401, body: { ok: false, error_code: 401, description: "Unauthorized" } };
     const method = match[2]!;
-    const params = { ...Object.fromEntries(url.searchParams), ...(await readBody(request)) };
+    let params: Json;
+    try {
+      params = { ...Object.fromEntries(url.searchParams), ...(await readBody(request)) };
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      return { status: error.code, body: { ok: false, error_code: error.code, description: error.message } };
+    }
     const retryAfter = method === "sendMessage" ? this.takeSendSlot() : 0;
     if (retryAfter > 0) {
       this.rateLimited += 1;
@@ -487,6 +596,8 @@ export class BotApiFake {
       };
     }
     if (method !== "getUpdates") this.calls.push({ method, params });
+    const unsupported = this.unsupported.get(method);
+    if (unsupported) return unsupported;
     const failure = this.failures.find(
       (f) => f.method === method && (f.chatId === undefined || Number(params.chat_id) === f.chatId),
     );
@@ -496,12 +607,26 @@ export class BotApiFake {
       return { status: failure.error.error_code, body: { ok: false, ...failure.error } };
     }
     try {
+      // Telegram reads every string as UTF-8: half of a surrogate pair (a string cut in the middle of an emoji)
+      // cannot be encoded, and the whole call is refused.
+      if (!isValidUtf16(params)) throw new ApiError(400, "Bad Request: strings must be encoded in UTF-8");
       const result = await this.apply(method, params);
       this.notifyWaiters({ method, params });
       this.onCall?.({ method, params });
+      const lost = this.lostAnswers.find(
+        (l) => l.method === method && (l.chatId === undefined || Number(params.chat_id) === l.chatId),
+      );
+      if (lost) {
+        lost.times -= 1;
+        if (lost.times <= 0) this.lostAnswers.splice(this.lostAnswers.indexOf(lost), 1);
+        if (lost.mode === "drop") return { status: 0, body: {}, drop: true };
+        if (lost.mode === "hang") return { status: 0, body: {}, hang: true };
+        return { status: 502, body: { ok: false, error_code: 502, description: "Bad Gateway" } };
+      }
       return { status: 200, body: { ok: true, result } };
     } catch (error) {
       if (error instanceof ApiError) {
+        this.refusals.push({ method, description: error.message });
         this.notifyWaiters({ method, params });
         return { status: error.code, body: { ok: false, error_code: error.code, description: error.message } };
       }
@@ -547,9 +672,11 @@ export class BotApiFake {
           supports_inline_queries: false,
         };
       case "getUpdates":
+        this.rememberAllowedUpdates(p.allowed_updates);
         return this.getUpdates(p);
       case "setWebhook": {
         this.webhook = { url: String(p.url), secretToken: p.secret_token ? String(p.secret_token) : undefined };
+        this.rememberAllowedUpdates(p.allowed_updates);
         return true;
       }
       case "deleteWebhook":
@@ -565,17 +692,22 @@ export class BotApiFake {
       case "deleteMyCommands":
       case "setChatMenuButton":
         return true;
-      case "sendMessage":
+      case "sendMessage": {
         this.toUser(p.chat_id);
-        if (typeof p.text !== "string" || p.text.length === 0)
-          throw new ApiError(400, "Bad Request: message text is empty");
-        if (p.text.length > 4096) throw new ApiError(400, "Bad Request: message is too long");
-        if (p.parse_mode === "HTML") checkHtml(p.text);
+        const text = parsedText(p.text, p.parse_mode);
+        // Telegram counts 1–4096 characters of the text after entity parsing (not of the markup).
+        if (text.trim().length === 0) throw new ApiError(400, "Bad Request: message text is empty");
+        if (text.length > 4096) throw new ApiError(400, "Bad Request: message is too long");
         checkKeyboard(p.reply_markup);
-        return this.sent(p, { text: p.text });
-      case "sendPhoto":
+        return this.sent(p, { text });
+      }
+      case "sendPhoto": {
         this.toUser(p.chat_id);
-        return this.sent(p, { photo: [] });
+        const caption = parsedText(p.caption ?? "", p.parse_mode);
+        if (caption.length > 1024) throw new ApiError(400, "Bad Request: message caption is too long");
+        checkKeyboard(p.reply_markup);
+        return this.sent(p, { photo: [], caption });
+      }
       case "answerCallbackQuery":
       case "editMessageReplyMarkup":
         return true;
@@ -669,15 +801,45 @@ export class BotApiFake {
         if (userId === BOT_USER.id) return { user: BOT_USER, status: chat.botStatus, ...chat.botRights };
         const user = this.users.get(userId) ?? { id: userId, is_bot: false, first_name: String(userId) };
         const status = chat.members.get(userId) ?? "left";
+        if (status === "restricted") return { user, status, is_member: true, until_date: 0 };
         return status === "kicked" ? { user, status, until_date: 0 } : { user, status };
       }
       case "getChat": {
         const chat = this.requireKnownChat(p.chat_id);
         return { id: chat.id, type: chat.type, title: chat.title, is_forum: chat.is_forum };
       }
+      case "getChatMemberCount": {
+        const chat = this.requireKnownChat(p.chat_id);
+        this.botInside(chat);
+        const inside = [...chat.members.values()].filter((s) => INSIDE.has(s)).length;
+        return inside + 1; // the bot itself
+      }
+      case "getChatAdministrators": {
+        // Like Telegram: the chat's human administrators and creator; bots (this one included) are left out.
+        const chat = this.requireKnownChat(p.chat_id);
+        this.botInside(chat);
+        return [...chat.members.entries()]
+          .filter(([, status]) => status === "administrator" || status === "creator")
+          .map(([id, status]) => ({
+            user: this.users.get(id) ?? { id, is_bot: false, first_name: String(id) },
+            status,
+          }));
+      }
       default:
         throw new ApiError(404, "Not Found: method not found");
     }
+  }
+
+  private botInside(chat: FakeChat): void {
+    if (chat.botStatus === "left" || chat.botStatus === "kicked")
+      throw new ApiError(403, "Forbidden: bot is not a member of the chat");
+  }
+
+  /** `allowed_updates` as the client sent it (a JSON body's array, or a form's JSON string); absent: unchanged. */
+  private rememberAllowedUpdates(value: unknown): void {
+    if (value === undefined) return;
+    const list = typeof value === "string" ? (JSON.parse(value) as unknown) : value;
+    if (Array.isArray(list)) this.allowedUpdates = list.length ? list.map(String) : null;
   }
 
   private requireKnownChat(chatId: unknown): FakeChat {
@@ -705,6 +867,26 @@ export class BotApiFake {
   }
 }
 
+/** What Telegram sends a bot that never said what it wants: everything but chat_member and reactions. */
+const DEFAULT_ALLOWED_UPDATES = [
+  "message",
+  "edited_message",
+  "channel_post",
+  "edited_channel_post",
+  "callback_query",
+  "pre_checkout_query",
+  "chat_join_request",
+  "my_chat_member",
+  "inline_query",
+  "chosen_inline_result",
+  "shipping_query",
+  "poll",
+  "poll_answer",
+];
+
+/** Statuses of someone inside a chat. */
+const INSIDE = new Set(["member", "administrator", "creator", "restricted"]);
+
 export async function startBotApiFake(token = FAKE_TOKEN): Promise<BotApiFake> {
   return new BotApiFake(token).start();
 }
@@ -724,7 +906,12 @@ const randomId = () => randomBytes(8).toString("hex");
 async function readBody(request: IncomingMessage): Promise<Json> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString("utf8");
+  let raw: string;
+  try {
+    raw = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new ApiError(400, "Bad Request: strings must be encoded in UTF-8");
+  }
   if (!raw) return {};
   const type = request.headers["content-type"] ?? "";
   if (type.includes("application/json")) return JSON.parse(raw) as Json;
@@ -732,22 +919,15 @@ async function readBody(request: IncomingMessage): Promise<Json> {
   throw new Error(`the fake reads JSON and form bodies only, not ${type}`);
 }
 
-/** The subset of Telegram's HTML the real server accepts; anything else is "can't parse entities". */
-function checkHtml(text: string): void {
-  const allowed = /^(b|strong|i|em|u|ins|s|strike|del|code|pre|a|tg-spoiler|blockquote|span)$/;
-  const stack: string[] = [];
-  for (const tag of text.matchAll(/<(\/?)([a-zA-Z-]+)[^>]*>/g)) {
-    const name = tag[2]!.toLowerCase();
-    if (!allowed.test(name))
-      throw new ApiError(400, `Bad Request: can't parse entities: Unsupported start tag "${name}"`);
-    if (tag[1]) {
-      if (stack.pop() !== name)
-        throw new ApiError(400, `Bad Request: can't parse entities: unexpected end tag "${name}"`);
-    } else stack.push(name);
-  }
-  if (stack.length) throw new ApiError(400, "Bad Request: can't parse entities: unclosed tag");
-  if (/<(?!\/?[a-zA-Z])|&(?!(lt|gt|amp|quot|#\d+);)/.test(text)) {
-    throw new ApiError(400, "Bad Request: can't parse entities: unescaped character");
+/** The text a message shows, parsed as Telegram parses it; markup Telegram cannot parse refuses the call. */
+function parsedText(text: unknown, parseMode: unknown): string {
+  if (typeof text !== "string") return "";
+  if (parseMode !== "HTML") return text;
+  try {
+    return parseTelegramHtml(text);
+  } catch (error) {
+    if (error instanceof TelegramHtmlError) throw new ApiError(400, `Bad Request: ${error.message}`);
+    throw error;
   }
 }
 
@@ -756,7 +936,10 @@ function checkKeyboard(markup: unknown): void {
   const parsed = (typeof markup === "string" ? JSON.parse(markup) : markup) as { inline_keyboard?: Json[][] };
   for (const row of parsed.inline_keyboard ?? []) {
     for (const button of row) {
-      if (typeof button.callback_data === "string" && Buffer.byteLength(button.callback_data) > 64) {
+      if (typeof button.text !== "string" || button.text.trim() === "")
+        throw new ApiError(400, "Bad Request: text buttons are unallowed in the inline keyboard");
+      const data = button.callback_data;
+      if (typeof data === "string" && (data.length === 0 || Buffer.byteLength(data) > 64)) {
         throw new ApiError(400, "Bad Request: BUTTON_DATA_INVALID");
       }
     }
@@ -764,6 +947,12 @@ function checkKeyboard(markup: unknown): void {
 }
 
 function checkInvoice(p: Json): void {
+  const title = String(p.title ?? "");
+  const description = String(p.description ?? "");
+  // Plain text, counted in characters: a title of 1–32, a description of 1–255.
+  if (title.trim().length === 0 || title.length > 32) throw new ApiError(400, "Bad Request: invoice title is invalid");
+  if (description.trim().length === 0 || description.length > 255)
+    throw new ApiError(400, "Bad Request: invoice description is invalid");
   if (p.currency !== "XTR") throw new ApiError(400, "Bad Request: digital goods must be paid in Telegram Stars (XTR)");
   if (p.provider_token !== undefined && p.provider_token !== "")
     throw new ApiError(400, "Bad Request: provider token must be empty for XTR");
