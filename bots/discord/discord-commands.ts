@@ -17,6 +17,7 @@ import {
 } from "discord.js";
 import { commandList } from "../../core/conversation/handle-request.js";
 import { type LocaleCode, type Messages, messages } from "../../core/i18n/index.js";
+import { stripControlCharacters, truncateText } from "../../core/text.js";
 
 type OptionKey = Exclude<
   {
@@ -129,9 +130,9 @@ export function buildCommands(): RESTPostAPIApplicationCommandsJSONBody[] {
   const built: RESTPostAPIApplicationCommandsJSONBody[] = english.map((command) => {
     const builder = new SlashCommandBuilder()
       .setName(command.name)
-      .setDescription(command.description.slice(0, 100))
+      .setDescription(truncateText(command.description, 100))
       .setDescriptionLocalizations({
-        [DISCORD_LOCALES.zh]: (chinese.get(command.name) ?? command.description).slice(0, 100),
+        [DISCORD_LOCALES.zh]: truncateText(chinese.get(command.name) ?? command.description, 100),
       });
     if (command.staffOnly) builder.setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild);
     for (const spec of optionsFor(command.name)) {
@@ -166,7 +167,8 @@ export function commandText(interaction: ChatInputCommandInteraction): string {
   for (const spec of optionsFor(interaction.commandName)) {
     const option = interaction.options.get(spec.name);
     if (option?.value === undefined || option.value === null) continue;
-    values.push(String(option.value).replace(/\s+/g, " ").trim());
+    // What a person typed: control characters go at the edge, before the core sees it.
+    values.push(stripControlCharacters(String(option.value)).replace(/\s+/g, " ").trim());
   }
   // Options Discord sent that we did not declare (an old registration, a malformed payload) are ignored.
   return `/${interaction.commandName}${values.length ? ` ${values.join(" ")}` : ""}`;

@@ -10,6 +10,7 @@ import { askQuestion } from "../../core/community/ask-question.js";
 import type { CoreContext } from "../../core/context.js";
 import { messages } from "../../core/i18n/index.js";
 import { resolveMember } from "../../core/identity/resolve-member.js";
+import { stripControlCharacters } from "../../core/text.js";
 import { describeError } from "./discord-gateway.js";
 import { toDiscordMarkdown } from "./discord-render.js";
 import { platformUser } from "./discord-roles.js";
@@ -28,8 +29,8 @@ async function recordQuestion(ctx: CoreContext, thread: AnyThreadChannel, starte
   const { questionId, isNew } = await askQuestion(ctx, {
     user,
     threadRef: threadRef(thread.id),
-    title: thread.name,
-    body: starter.content,
+    title: stripControlCharacters(thread.name),
+    body: stripControlCharacters(starter.content),
   });
   if (isNew) {
     const { member } = await resolveMember(ctx, user);
@@ -51,7 +52,7 @@ export async function onForumMessage(ctx: CoreContext, forumId: string, message:
   const answer = {
     user: platformUser(message.author),
     threadRef: threadRef(thread.id),
-    body: message.content,
+    body: stripControlCharacters(message.content),
     messageRef: messageRef(thread.id, message.id),
   };
   if (await answerQuestion(ctx, answer)) return;

@@ -16,15 +16,15 @@ import {
   TextInputBuilder,
   TextInputStyle,
 } from "discord.js";
-import { bindGate } from "../../core/access/bind-gate.js";
 import { isAppError } from "../../core/app-error.js";
-import { getProduct } from "../../core/catalog/catalog.js";
 import type { CoreContext } from "../../core/context.js";
-import { handleChatRequest } from "../../core/conversation/handle-request.js";
-import type { Reply } from "../../core/conversation/reply.js";
+import { bindGateReply } from "../../core/conversation/commands/creator-access.js";
+import { handleChatRequest, mayRun } from "../../core/conversation/handle-request.js";
+import { escapeMarkup, plainText, type Reply } from "../../core/conversation/reply.js";
 import { type ChatInput, parseCommand } from "../../core/conversation/request.js";
-import { localized, type Messages, messages } from "../../core/i18n/index.js";
+import { type Messages, messages } from "../../core/i18n/index.js";
 import { resolveMember } from "../../core/identity/resolve-member.js";
+import { stripControlCharacters, truncateText } from "../../core/text.js";
 import { ACCEPT_ANSWER_COMMAND, commandText } from "./discord-commands.js";
 import { onAcceptAnswer } from "./discord-forum.js";
 import { type DiscordGateway, describeError } from "./discord-gateway.js";
@@ -76,7 +76,7 @@ function textInput(id: string, label: string, options: { required?: boolean; lon
   return new ActionRowBuilder<TextInputBuilder>().addComponents(
     new TextInputBuilder()
       .setCustomId(id)
-      .setLabel(label.slice(0, 45))
+      .setLabel(truncateText(plainText(label), 45))
       .setStyle(options.long ? TextInputStyle.Paragraph : TextInputStyle.Short)
       .setRequired(options.required ?? true)
       .setMaxLength(options.max ?? 100),
@@ -97,38 +97,30 @@ async function bindRole(context: InteractionContext, interaction: ChatInputComma
     return;
   }
   try {
-    const productIds = ids.map((id) => {
+    // `products:keep` or `products:remove` (after the ids, or alone) answers the question about people already inside.
+    const last = ids.at(-1)?.toLowerCase();
+    const choice = last === "keep" || last === "remove" ? last : undefined;
+    const productIds = (choice ? ids.slice(0, -1) : ids).map((id) => {
       const match = /^#?(\d{1,9})$/.exec(id);
       if (!match) throw new BadArguments();
       return Number(match[1]);
     });
-    if (!role || productIds.length === 0) throw new BadArguments();
-    const { report } = await bindGate(ctx, {
+    if (!role || (productIds.length === 0 && !choice)) throw new BadArguments();
+    const reply = await bindGateReply(ctx, {
+      locale: member.locale,
+      m,
       staffMemberId: member.id,
       platform: "DISCORD",
       externalId: role.id,
       title: `@${role.name}`,
       guildId: guild.id,
       productIds,
+      choice,
     });
-    const titles = await Promise.all(
-      productIds.map(async (id) => {
-        const p = await getProduct(ctx, id);
-        return p ? `#${id} ${localized(member.locale, p.titleEn, p.titleZh)}` : `#${id}`;
-      }),
-    );
-    const lines = [
-      m.gateBound({
-        gate: `@${role.name}`,
-        products: titles.join(", "),
-        granted: report.granted,
-        revoked: report.revoked,
-        failed: report.failed,
-      }),
-    ];
     const problem = context.gateway.roleProblem(guild, role.id);
-    if (problem) lines.push(`⚠️ ${problem}`);
-    await answer(interaction, { messages: [{ text: lines.join("\n") }] }, m);
+    const first = reply.messages[0];
+    if (problem && first) first.text = `${first.text}\n⚠️ ${escapeMarkup(problem)}`;
+    await answer(interaction, reply, m);
   } catch (error) {
     if (error instanceof BadArguments) {
       await answer(interaction, { messages: [{ text: m.errors.BAD_ARGUMENTS({ usage: m.usage.gate ?? "" }) }] }, m);
@@ -151,8 +143,14 @@ export async function handleInteraction(context: InteractionContext, interaction
         await bindRole(context, interaction);
         return;
       }
-      const m = await memberMessages(ctx, interaction);
       if (name === "addcourse" && !interaction.options.getString("args")) {
+        const { member } = await resolveMember(ctx, platformUser(interaction.user, interaction.locale));
+        const m = messages(member.locale);
+        // A modal opens before any answer reaches the core: refuse a creator command first, not after the form.
+        if (!mayRun(member.role, name)) {
+          await interaction.reply({ content: m.errors.FORBIDDEN({}), flags: MessageFlags.Ephemeral });
+          return;
+        }
         await interaction.showModal(
           new ModalBuilder()
             .setCustomId(ADD_COURSE_MODAL)
@@ -168,10 +166,11 @@ export async function handleInteraction(context: InteractionContext, interaction
         return;
       }
       if (name === "refund" && interaction.options.get("order") && !interaction.options.get("reason")) {
+        const m = await memberMessages(ctx, interaction);
         const order = String(interaction.options.get("order")?.value ?? "");
         await interaction.showModal(
           new ModalBuilder()
-            .setCustomId(`${REFUND_MODAL_PREFIX}${order.slice(0, 12)}`)
+            .setCustomId(`${REFUND_MODAL_PREFIX}${truncateText(order, 12)}`)
             .setTitle(m.discord.refundTitle)
             .addComponents(textInput("reason", m.discord.refundReasonLabel, { required: false, long: true, max: 500 })),
         );
@@ -183,7 +182,7 @@ export async function handleInteraction(context: InteractionContext, interaction
     if (interaction.isButton()) {
       if (interaction.customId.startsWith(COUPON_PREFIX)) {
         const m = await memberMessages(ctx, interaction);
-        const id = interaction.customId.slice(COUPON_PREFIX.length).slice(0, 12);
+        const id = truncateText(interaction.customId.slice(COUPON_PREFIX.length), 12);
         await interaction.showModal(
           new ModalBuilder()
             .setCustomId(`${COUPON_PREFIX}${id}`)
@@ -236,8 +235,8 @@ export async function handleInteraction(context: InteractionContext, interaction
 function modalCommand(interaction: ModalSubmitInteraction): ChatInput | null {
   const field = (id: string) => {
     try {
-      return interaction.fields
-        .getTextInputValue(id)
+      // What a person typed: control characters go at the edge, before the core sees it.
+      return stripControlCharacters(interaction.fields.getTextInputValue(id))
         .replace(/[\s|]+/g, " ")
         .trim();
     } catch {

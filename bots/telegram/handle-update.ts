@@ -16,10 +16,11 @@ import { answerQuestion } from "../../core/community/answer-question.js";
 import { askQuestion } from "../../core/community/ask-question.js";
 import type { CoreContext } from "../../core/context.js";
 import { handleChatRequest } from "../../core/conversation/handle-request.js";
-import { type Reply, textReply } from "../../core/conversation/reply.js";
+import { plainText, type Reply, textReply } from "../../core/conversation/reply.js";
 import { type ChatInput, type ChatRequest, parseCommand } from "../../core/conversation/request.js";
 import { messages } from "../../core/i18n/index.js";
 import { localeFromLanguageCode, type PlatformUser } from "../../core/identity/resolve-member.js";
+import { stripControlCharacters, truncateText } from "../../core/text.js";
 import type { BotApi } from "./bot-api.js";
 import { sendReply } from "./render.js";
 import type { InviteLinkStore } from "./telegram-gateway.js";
@@ -39,19 +40,59 @@ export function coreInviteLinkStore(ctx: CoreContext): InviteLinkStore {
   };
 }
 
+/** Who sent an update; names lose control characters here, at the edge (a NUL would make storing them fail). */
 export function telegramUser(from: User): PlatformUser {
+  const name = stripControlCharacters([from.first_name, from.last_name].filter(Boolean).join(" ")).trim();
   return {
     platform: "TELEGRAM",
     externalId: String(from.id),
-    displayName: [from.first_name, from.last_name].filter(Boolean).join(" ") || String(from.id),
-    username: from.username ?? null,
+    displayName: name || String(from.id),
+    username: from.username ? stripControlCharacters(from.username) || null : null,
     languageCode: from.language_code ?? null,
     chatId: String(from.id),
   };
 }
 
-/** Handles the update if it is ours; returns false for anything the host bot should handle instead. */
+/**
+ * Handles the update if it is ours; returns false for anything the host bot should handle instead. One error boundary
+ * for every kind of update (private chats, groups, forum topics, buttons, payments, join requests): an unexpected
+ * failure is logged with its stack and the person who acted gets the translated "something went wrong", never
+ * silence and never a stack.
+ */
 export async function handleTelegramUpdate(deps: TelegramDeps, update: Update, api: BotApi): Promise<boolean> {
+  try {
+    return await dispatchUpdate(deps, update, api);
+  } catch (error) {
+    deps.ctx.log.error({ err: error, updateId: update.update_id }, "telegram update failed");
+    await apologize(update, api).catch(() => undefined);
+    return true;
+  }
+}
+
+/** Tells the person whose update failed that it did, in their language, where they acted. */
+async function apologize(update: Update, api: BotApi): Promise<void> {
+  const message = update.message ?? update.callback_query?.message;
+  const from = update.message?.from ?? update.callback_query?.from ?? update.pre_checkout_query?.from;
+  if (!from) return;
+  const text = messages(localeFromLanguageCode(from.language_code)).errors.INTERNAL({});
+  if (update.pre_checkout_query) return; // answered (or refused) by preCheckout itself
+  const chatId = update.callback_query ? from.id : message?.chat.id;
+  if (chatId === undefined) return;
+  const inGroup = update.message && update.message.chat.type !== "private";
+  await sendReply(
+    api,
+    chatId,
+    textReply(text),
+    inGroup
+      ? {
+          messageThreadId: update.message?.is_topic_message ? update.message.message_thread_id : undefined,
+          replyToMessageId: update.message?.message_id,
+        }
+      : {},
+  );
+}
+
+async function dispatchUpdate(deps: TelegramDeps, update: Update, api: BotApi): Promise<boolean> {
   if (update.pre_checkout_query) return preCheckout(deps, update.pre_checkout_query, api);
   if (update.callback_query) {
     const query = update.callback_query;
@@ -60,7 +101,7 @@ export async function handleTelegramUpdate(deps: TelegramDeps, update: Update, a
     if (query.data === undefined) return true;
     const chat = query.message?.chat;
     const chatId = chat?.type === "private" ? chat.id : query.from.id;
-    await converse(deps, api, query.from, chatId, { kind: "action", data: query.data });
+    await converse(deps, api, query.from, chatId, { kind: "action", data: stripControlCharacters(query.data) });
     return true;
   }
   if (update.chat_join_request) {
@@ -95,7 +136,8 @@ export async function handleTelegramUpdate(deps: TelegramDeps, update: Update, a
   if (message.successful_payment) return paid(deps, message, api);
   if (message.chat.type === "private") {
     if (message.text === undefined) return false;
-    const input: ChatInput = parseCommand(message.text) ?? { kind: "text", text: message.text };
+    const text = stripControlCharacters(message.text);
+    const input: ChatInput = parseCommand(text) ?? { kind: "text", text };
     await converse(deps, api, message.from, message.chat.id, input);
     return true;
   }
@@ -139,7 +181,7 @@ async function preCheckout(deps: TelegramDeps, query: PreCheckoutQuery, api: Bot
       : {
           pre_checkout_query_id: query.id,
           ok: false,
-          error_message: answer.message.replace(/\*\*|`/g, "").slice(0, 255),
+          error_message: truncateText(plainText(answer.message), 255, "…"),
         },
   );
   return true;
@@ -190,12 +232,16 @@ async function memberChanged(deps: TelegramDeps, change: ChatMemberUpdated): Pro
   if (user.is_bot) return false;
   const before = isInside(change.old_chat_member);
   const after = isInside(change.new_chat_member);
-  if (before === after) return false;
+  if (!before && !after) return false;
+  // Telegram cannot list a chat's members: these updates are how the bot meets everyone inside, strangers included.
   return recordGatePresence(deps.ctx, {
     platform: "TELEGRAM",
     gateExternalId: String(change.chat.id),
     userExternalId: String(user.id),
     present: after,
+    user: telegramUser(user),
+    // Inside before and after (promoted, restricted): someone already there, not someone who just got in.
+    joined: !before,
   });
 }
 
@@ -236,7 +282,7 @@ async function groupMessage(deps: TelegramDeps, message: Message, api: BotApi): 
   const user = telegramUser(from);
   const chat: Chat = message.chat;
   const m = messages(localeFromLanguageCode(from.language_code)).telegram;
-  const text = message.text ?? message.caption ?? "";
+  const text = stripControlCharacters(message.text ?? message.caption ?? "");
   const command = text ? parseCommand(text) : null;
   const where = { messageThreadId: message.is_topic_message ? message.message_thread_id : undefined };
   const say = (reply: Reply) => sendReply(api, chat.id, reply, { ...where, replyToMessageId: message.message_id });
@@ -265,7 +311,7 @@ async function groupMessage(deps: TelegramDeps, message: Message, api: BotApi): 
     const { questionId } = await askQuestion(ctx, {
       user,
       threadRef,
-      title: command.raw.slice(0, 120),
+      title: truncateText(command.raw, 120),
       body: command.raw,
     });
     await say(textReply(m.questionRecorded({ id: questionId })));
@@ -290,7 +336,9 @@ async function groupMessage(deps: TelegramDeps, message: Message, api: BotApi): 
       messageRef: messageRef(message.message_id),
     });
     if (answer) return true;
-    const topicName = message.reply_to_message?.forum_topic_created?.name ?? text.slice(0, 80);
+    const topicName = stripControlCharacters(
+      message.reply_to_message?.forum_topic_created?.name ?? truncateText(text, 80),
+    );
     const { questionId, isNew } = await askQuestion(ctx, { user, threadRef, title: topicName, body: text });
     if (isNew) await say(textReply(m.questionRecorded({ id: questionId })));
     return true;

@@ -11,7 +11,7 @@
 import { kickOutbox } from "../access/outbox.js";
 import type { CoreContext } from "../context.js";
 import { type PaymentEvent, type PaymentProvider, ProviderUnavailableError } from "../ports.js";
-import { inRetriedTransaction, recordEvent, syncCheckout } from "./sync-checkout.js";
+import { recordEvent, syncCheckout } from "./sync-checkout.js";
 
 export type HandleEventResult = {
   outcome: "applied" | "duplicate" | "ignored" | "foreign" | "retry-later";
@@ -29,7 +29,7 @@ export async function handlePaymentEvent(
   try {
     const located = event.type === "ignored" ? null : await provider.locateCheckout(event);
     if (!located) {
-      const fresh = await inRetriedTransaction(ctx, (tx) => recordEvent(tx, provider, stored));
+      const fresh = await ctx.prisma.$transaction((tx) => recordEvent(tx, provider, stored));
       return { outcome: fresh ? "ignored" : "duplicate" };
     }
     const result = await syncCheckout(ctx, provider, {

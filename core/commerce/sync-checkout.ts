@@ -2,9 +2,8 @@
  * Reads one checkout's current state from the payment provider and applies it to its order (see
  * apply-checkout-state.ts). The read happens before the transaction (a network call never holds a database
  * transaction open); the transaction locks the order, so related deliveries are applied one after the other, and a
- * serialization failure or deadlock is retried here rather than answered with a 5xx.
+ * serialization failure or deadlock is retried by the database layer rather than answered with a 5xx.
  */
-import { Prisma } from "../../prisma/generated/client.js";
 import type { CoreContext, Transaction } from "../context.js";
 import type { PaymentProvider } from "../ports.js";
 import { type ApplyCheckoutResult, applyCheckoutState } from "./apply-checkout-state.js";
@@ -26,10 +25,14 @@ export async function syncCheckout(
   options: SyncCheckoutOptions,
 ): Promise<SyncCheckoutResult> {
   const state = await provider.fetchCheckout(options.checkoutRef, { paymentRefs: options.paymentRefs });
-  return inRetriedTransaction(ctx, async (tx) => {
-    if (options.event && !(await recordEvent(tx, provider, options.event))) return { outcome: "duplicate" as const };
-    return applyCheckoutState(ctx, tx, provider.kind, state);
-  });
+  // The database layer runs the transaction again if a concurrent one made it fail (prisma/transaction-retry.ts).
+  return ctx.prisma.$transaction(
+    async (tx): Promise<SyncCheckoutResult> => {
+      if (options.event && !(await recordEvent(tx, provider, options.event))) return { outcome: "duplicate" };
+      return applyCheckoutState(ctx, tx, provider.kind, state);
+    },
+    { timeout: 30_000 },
+  );
 }
 
 /**
@@ -46,28 +49,4 @@ export async function recordEvent(
     skipDuplicates: true,
   });
   return created.count === 1;
-}
-
-const RETRIES = 4;
-
-/** Runs a transaction again when the database gave up on it because of a concurrent one (40001, 40P01, P2034). */
-export async function inRetriedTransaction<T>(ctx: CoreContext, work: (tx: Transaction) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await ctx.prisma.$transaction(work, { timeout: 30_000 });
-    } catch (error) {
-      if (attempt >= RETRIES || !isConcurrencyFailure(error)) throw error;
-      ctx.log.warn({ attempt, err: error instanceof Error ? error.message : String(error) }, "transaction retried");
-      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
-    }
-  }
-}
-
-function isConcurrencyFailure(error: unknown): boolean {
-  if (error instanceof Prisma.PrismaClientKnownRequestError) {
-    // P2034: write conflict or deadlock; P2002: a row another transaction inserted first (the retry finds it).
-    if (error.code === "P2034" || error.code === "P2002") return true;
-  }
-  const text = error instanceof Error ? `${error.message} ${JSON.stringify(error)}` : String(error);
-  return /40001|40P01|deadlock detected|could not serialize/i.test(text);
 }

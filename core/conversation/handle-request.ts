@@ -4,11 +4,13 @@
  *
  * @example const reply = await handleChatRequest(ctx, { user, chat: { id, kind: "private" }, input: parseCommand("/courses")! })
  */
+import type { Role } from "../../prisma/generated/enums.js";
 import { isAppError } from "../app-error.js";
 import type { CoreContext } from "../context.js";
 import { type LocaleCode, messages } from "../i18n/index.js";
 import { resolveMember } from "../identity/resolve-member.js";
 import { isStaff } from "../identity/roles.js";
+import { truncateText } from "../text.js";
 import type { Command, Session } from "./command.js";
 import { gateCommand, grantCommand, revokeCommand, roleCommand } from "./commands/creator-access.js";
 import { broadcastCommand } from "./commands/creator-broadcast.js";
@@ -91,6 +93,17 @@ export function commandList(locale: LocaleCode): { name: string; description: st
   }));
 }
 
+/**
+ * Whether a member with this role may run the command: the router's own check, for adapters that must decide before
+ * asking the core anything (a Discord modal opens before any text reaches the core).
+ *
+ * @example if (!mayRun(member.role, "addcourse")) return refuse()
+ */
+export function mayRun(role: Role, commandName: string): boolean {
+  const handler = byName.get(ALIASES[commandName] ?? commandName);
+  return !handler?.staffOnly || isStaff(role);
+}
+
 export async function handleChatRequest(ctx: CoreContext, request: ChatRequest): Promise<Reply> {
   const { member, account, isNew } = await resolveMember(ctx, request.user);
   const locale = member.locale;
@@ -118,11 +131,11 @@ async function dispatch(session: Session): Promise<Reply> {
     return textReply(m.notACommand);
   }
   // A button is the command it names: the same parsing and the same checks, so tampered data gets a normal refusal.
-  const command = input.kind === "action" ? parseCommand(`/${input.data.slice(0, 64)}`) : input;
+  const command = input.kind === "action" ? parseCommand(`/${truncateText(input.data, 64)}`) : input;
   if (!command) return textReply(m.errors.INVALID_ACTION({}));
   const handler = byName.get(ALIASES[command.name] ?? command.name);
   if (!handler) return textReply(m.unknownCommand({ name: command.name.slice(0, 32) }));
-  if (handler.staffOnly && !isStaff(session.member.role)) return textReply(m.errors.FORBIDDEN({}));
+  if (!mayRun(session.member.role, handler.name)) return textReply(m.errors.FORBIDDEN({}));
   if (handler.name !== "cancel" && handler.name !== "addcourse") {
     // Any other command ends a guided flow, so a stray answer is never taken for a title or a price.
     await ctx.prisma.conversationState.deleteMany({ where: { accountId: account.id } });

@@ -119,6 +119,7 @@ export const en = {
     `Refund for order #${p.order} recorded; access closed. Return the money to the member by hand.`,
   refundDoneStars: (p: P) => `Order #${p.order} refunded in Stars; access closed.`,
   refundSentToProvider: (p: P) => `Refund for order #${p.order} sent to Stripe; access closes when Stripe confirms.`,
+  starsBusy: "The shop is very busy right now and nothing was charged. Please tap Pay again in a moment.",
   refundDoneStripe: (p: P) => `Order #${p.order} refunded through Stripe; access closed.`,
   subscriptionCanceledNow: "Its subscription is cancelled at Stripe: no further charges.",
   subscriptionCancelsAtPeriodEnd: (p: P) =>
@@ -168,6 +169,21 @@ export const en = {
   gatesTitle: "**Paid channels**",
   gatesEmpty: "No paid channels yet. /gate <channel> <product ids…> binds one.",
   gateLineStaff: (p: P) => `${p.platform} ${p.gate} — ${p.products} — ${p.members} member(s) inside`,
+  gateLineAwaiting: "   ↳ waiting for your choice about the people already inside: /gate with keep or remove",
+  gateLineIntruders: (p: P) => `   ↳ removed without access: ${p.count} (latest: ${p.member})`,
+  gateAskListed: (p: P) =>
+    `**${p.gate}** is already held by ${p.count} people without an entitlement (administrators and your team not counted). Keep them, or take it from them? Nothing changes until you choose; from then on, anyone who gets it without access loses it.`,
+  gateAskCounted: (p: P) =>
+    `${p.count === "" ? `I could not ask who is in **${p.gate}**.` : `There are ${p.count} people in **${p.gate}** besides its administrators.`} This platform does not let bots list who is inside, so I cannot tell who of them has access. I can remove anyone I see inside without access from now on (recommended), or keep the people already inside. Nothing changes until you choose; anyone who joins later without access is removed either way.`,
+  gateRemoveButton: "Remove those without access",
+  gateRemoveFromNowButton: "Remove anyone without access",
+  gateKeepButton: "Keep them",
+  gateKeptListed: (p: P) =>
+    `Kept ${p.count} people already inside without an entitlement. Anyone else who gets in without access is removed.`,
+  gateKeptCounted:
+    "People already inside are kept when I see them; anyone who joins without access is removed, and so is anyone whose access ends.",
+  gateRemoveFromNow:
+    "From now on anyone I see inside without access is removed (ban and unban: they can come back after buying). People who bought, administrators and your team are never touched.",
   roleSet: (p: P) => `${p.member} is now a ${p.role}.`,
   joinApproved: (p: P) => `Welcome to **${p.gate}**! Your request was approved.`,
   joinDeclined: (p: P) =>
@@ -213,7 +229,7 @@ export const en = {
     deny: "/deny <refund request>",
     grant: "/grant <member id or @username> <product id> [days]",
     revoke: "/revoke <member id or @username> <product id>",
-    gate: "/gate <channel> <product id> [more ids…]",
+    gate: "/gate <channel> <product id> [more ids…] [keep | remove]",
     role: "/role <member id or @username> creator | moderator | member",
     reconcile: "/reconcile [days, 1–90]",
     addcourse: "/addcourse <price> <currency> [monthly] | <English title> | <中文标题>",
@@ -241,6 +257,10 @@ export const en = {
     staffPaymentMismatch: (p: P) =>
       `⚠️ A Stars payment (${p.charge}) for order #${p.order} did not match the order; it is recorded, no access was given. Refund or /grant by hand.`,
     staffGateProblem: (p: P) => `⚠️ I could not change who is in ${p.gate}: ${p.detail}`,
+    intruderRemoved: (p: P) =>
+      `You were removed from **${p.gate}**: it is open to members who bought access. /courses shows what opens it; after buying you can join again.`,
+    staffIntruderRemoved: (p: P) =>
+      `🚫 Removed ${p.member}${p.handle ? ` (@${p.handle})` : ""} from ${p.gate}: inside without access${p.stranger ? ", and had never written to me (an old or shared invite link?)" : ""}. Others removed from ${p.gate} within the hour are not announced one by one; /gate counts them.`,
   },
   // --- Messaging: broadcasts, reminders, member settings
   messaging: {
@@ -279,9 +299,9 @@ export const en = {
     broadcastCanceled: (p: P) => `Broadcast #${p.id} canceled; ${p.count} message(s) will not be sent.`,
     broadcastDiscarded: (p: P) => `Draft #${p.id} discarded.`,
     broadcastStatus: (p: P) =>
-      `**Broadcast #${p.id}** — ${p.status}\nSent ${p.sent} of ${p.total}; waiting ${p.pending}; failed ${p.failed}; unreachable ${p.unreachable}; canceled ${p.canceled}.`,
+      `**Broadcast #${p.id}** — ${p.status}\nSent ${p.sent} of ${p.total}; waiting ${p.pending}; failed ${p.failed}${p.unknown ? ` (${p.unknown} with no answer from the platform: may have arrived, not resent)` : ""}; unreachable ${p.unreachable}; canceled ${p.canceled}.`,
     broadcastDone: (p: P) =>
-      `📣 Broadcast #${p.id} ${p.status}: sent ${p.sent} of ${p.total}, failed ${p.failed}, unreachable ${p.unreachable}${p.canceled ? `, canceled ${p.canceled}` : ""}.`,
+      `📣 Broadcast #${p.id} ${p.status}: sent ${p.sent} of ${p.total}, failed ${p.failed}${p.unknown ? ` (${p.unknown} with no answer from the platform: may have arrived, not resent)` : ""}, unreachable ${p.unreachable}${p.canceled ? `, canceled ${p.canceled}` : ""}.`,
     status: {
       DRAFT: "a draft",
       QUEUED: "queued",

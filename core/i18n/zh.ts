@@ -110,6 +110,7 @@ export const zh: Messages = {
   refundDoneManual: (p: P) => `订单 #${p.order} 的退款已记录，权限已关闭。请手动把款项退还给成员。`,
   refundDoneStars: (p: P) => `订单 #${p.order} 已以 Stars 退款，权限已关闭。`,
   refundSentToProvider: (p: P) => `订单 #${p.order} 的退款已提交给 Stripe，Stripe 确认后权限关闭。`,
+  starsBusy: "现在非常繁忙，没有扣款。请稍后再点一次支付。",
   refundDoneStripe: (p: P) => `订单 #${p.order} 已通过 Stripe 退款，权限已关闭。`,
   subscriptionCanceledNow: "其订阅已在 Stripe 取消，不会再扣款。",
   subscriptionCancelsAtPeriodEnd: (p: P) => `其订阅在 Stripe 不再续费（${p.date} 结束），不会再扣款。`,
@@ -157,6 +158,19 @@ export const zh: Messages = {
   gatesTitle: "**付费频道**",
   gatesEmpty: "还没有付费频道。用 /gate <频道> <产品编号…> 绑定。",
   gateLineStaff: (p: P) => `${p.platform} ${p.gate} — ${p.products} — 频道内 ${p.members} 人`,
+  gateLineAwaiting: "   ↳ 等待你决定如何处理已在其中的人：用 /gate 加上 keep 或 remove",
+  gateLineIntruders: (p: P) => `   ↳ 已移除无权限者：${p.count} 人（最近：${p.member}）`,
+  gateAskListed: (p: P) =>
+    `已有 ${p.count} 人持有 **${p.gate}** 却没有对应权限（不含管理员和你的团队）。保留他们，还是收回？在你选择之前不会有任何改动；此后任何无权限获得它的人都会失去它。`,
+  gateAskCounted: (p: P) =>
+    `${p.count === "" ? `我无法查询 **${p.gate}** 里有哪些人。` : `**${p.gate}** 里除管理员外已有 ${p.count} 人。`}该平台不允许机器人列出成员，所以我无法判断其中谁有权限。我可以从现在起移除我看到的任何无权限者（推荐），也可以保留已在其中的人。在你选择之前不会有任何改动；无论如何，之后无权限加入的人都会被移除。`,
+  gateRemoveButton: "移除无权限者",
+  gateRemoveFromNowButton: "移除任何无权限者",
+  gateKeepButton: "保留他们",
+  gateKeptListed: (p: P) => `已保留 ${p.count} 位已在其中但没有权限的人。其他任何无权限进入的人都会被移除。`,
+  gateKeptCounted: "已在其中的人在我看到时会被保留；任何无权限加入的人都会被移除，权限结束的人也一样。",
+  gateRemoveFromNow:
+    "从现在起，我看到的任何无权限者都会被移除（先封禁再解封：购买后可以再次加入）。已购买的成员、管理员和你的团队不受影响。",
   roleSet: (p: P) => `${p.member} 现在是${p.role}。`,
   joinApproved: (p: P) => `欢迎加入 **${p.gate}**！你的申请已通过。`,
   joinDeclined: (p: P) =>
@@ -200,7 +214,7 @@ export const zh: Messages = {
     deny: "/deny <退款申请号>",
     grant: "/grant <成员编号或 @用户名> <产品编号> [天数]",
     revoke: "/revoke <成员编号或 @用户名> <产品编号>",
-    gate: "/gate <频道> <产品编号> [更多编号…]",
+    gate: "/gate <频道> <产品编号> [更多编号…] [keep | remove]",
     role: "/role <成员编号或 @用户名> creator | moderator | member",
     reconcile: "/reconcile [天数，1–90]",
     addcourse: "/addcourse <价格> <币种> [monthly] | <英文标题> | <中文标题>",
@@ -226,6 +240,10 @@ export const zh: Messages = {
     staffPaymentMismatch: (p: P) =>
       `⚠️ 订单 #${p.order} 收到的一笔 Stars 付款（${p.charge}）与订单不符，已记录但未开通权限。请手动退款或 /grant。`,
     staffGateProblem: (p: P) => `⚠️ 无法调整 ${p.gate} 的成员：${p.detail}`,
+    intruderRemoved: (p: P) =>
+      `你已被移出 **${p.gate}**：它只对购买了权限的成员开放。发送 /courses 查看开通方式；购买后即可再次加入。`,
+    staffIntruderRemoved: (p: P) =>
+      `🚫 已将 ${p.member}${p.handle ? `（@${p.handle}）` : ""} 移出 ${p.gate}：此人没有权限${p.stranger ? "，且从未与我对话过（旧的或被分享的邀请链接？）" : ""}。一小时内从 ${p.gate} 移除的其他人不再逐一通知；/gate 会统计数量。`,
   },
   // --- 消息：群发、提醒、成员设置
   messaging: {
@@ -264,9 +282,9 @@ export const zh: Messages = {
     broadcastCanceled: (p: P) => `群发 #${p.id} 已取消，${p.count} 条消息不会再发送。`,
     broadcastDiscarded: (p: P) => `草稿 #${p.id} 已放弃。`,
     broadcastStatus: (p: P) =>
-      `**群发 #${p.id}** — ${p.status}\n已发送 ${p.sent}/${p.total}；等待 ${p.pending}；失败 ${p.failed}；无法送达 ${p.unreachable}；已取消 ${p.canceled}。`,
+      `**群发 #${p.id}** — ${p.status}\n已发送 ${p.sent}/${p.total}；等待 ${p.pending}；失败 ${p.failed}${p.unknown ? `（其中 ${p.unknown} 条平台未答复：可能已送达，不会重发）` : ""}；无法送达 ${p.unreachable}；已取消 ${p.canceled}。`,
     broadcastDone: (p: P) =>
-      `📣 群发 #${p.id} ${p.status}：已发送 ${p.sent}/${p.total}，失败 ${p.failed}，无法送达 ${p.unreachable}${p.canceled ? `，已取消 ${p.canceled}` : ""}。`,
+      `📣 群发 #${p.id} ${p.status}：已发送 ${p.sent}/${p.total}，失败 ${p.failed}${p.unknown ? `（其中 ${p.unknown} 条平台未答复：可能已送达，不会重发）` : ""}，无法送达 ${p.unreachable}${p.canceled ? `，已取消 ${p.canceled}` : ""}。`,
     status: {
       DRAFT: "草稿",
       QUEUED: "排队中",

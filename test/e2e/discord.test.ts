@@ -279,6 +279,17 @@ describe("Discord bot", () => {
     expect(await d.h.db.prisma.order.count()).toBe(orders);
   });
 
+  it("a member's /addcourse is refused before any form opens; the creator gets the form", async () => {
+    const refused = await d.run(d.member("Iris"), "addcourse");
+    expect(refused.modal).toBeFalsy();
+    expect(text(refused)).toBe("Only the creator can do that.");
+    const chinese = await d.run(d.member("Wen"), "addcourse", {}, "zh-CN");
+    expect(chinese.modal).toBeFalsy();
+    expect(text(chinese)).toMatch(/\p{Script=Han}/u);
+    const form = await d.run(d.creator, "addcourse");
+    expect(form.modal?.custom_id).toBeTruthy();
+  });
+
   it("the coupon button opens a modal whose code prices the order", async () => {
     const mia = d.member("Mia");
     const course = await d.run(mia, "course", { id: 1 });
@@ -303,6 +314,19 @@ describe("Discord bot", () => {
     const account = await d.h.db.prisma.platformAccount.findFirstOrThrow({ where: { externalId: nora.id } });
     expect(account.unreachableSince).toBeNull();
 
+    // Ning chose Chinese in the bot although her Discord is in English: the note and the notice are in Chinese.
+    const ning = d.member("Ning");
+    await d.run(ning, "language", { language: "zh" });
+    d.discord.closedDms.add(ning.id);
+    const hers = await d.run(ning, "buy", { id: 2 }, "en-US");
+    await deliver(d.h.stripe!.completeCheckout((await orderOf(ning)).checkoutRef!));
+    const note = d.discord.interactions
+      .get(hers.id)!
+      .followUps.map((f) => f.content)
+      .join("\n");
+    expect(note).toContain("无法给你发私信");
+    expect(note).not.toContain("your DMs are closed");
+
     // Otto's DMs are open: his notice meets a 429 first, which the REST queue waits out.
     const otto = d.member("Otto");
     await d.run(otto, "buy", { id: 2 });
@@ -312,6 +336,91 @@ describe("Discord bot", () => {
     expect(d.discord.dmsTo(otto.id).join("\n")).toContain("Payment received");
     expect(d.bot.stats().rateLimited).toBeGreaterThan(before);
     expect(d.discord.requests.filter((r) => r.status === 429).length).toBeGreaterThan(0);
+  });
+
+  it("the sweep takes a paid role from every holder without access, strangers included; administrators keep it", async () => {
+    const { roleId } = await gate("Insiders", "1");
+    const adminRole = d.discord.addRole("Server Admins", 1, { administrator: true });
+    const ivy = d.member("Ivy");
+    await d.run(ivy, "start");
+    await d.run(d.creator, "grant", { member: "@ivy", product: 1 });
+    expect(d.discord.hasRole(ivy.id, roleId)).toBe(true);
+    const zed = d.discord.user("Zed"); // never wrote to the bot
+    d.discord.addMember(zed);
+    const yan = d.member("Yan"); // known, never paid
+    await d.run(yan, "start");
+    const ada = d.member("Ada");
+    d.discord.setRoles(ada.id, [adminRole]);
+    await d.settle();
+    // While the bot was away (no events): the paid role given by hand to all three.
+    for (const user of [zed, yan, ada]) d.discord.members.get(user.id)!.roles.push(roleId);
+
+    await d.h.sweep();
+    await d.settle();
+    expect(d.discord.hasRole(zed.id, roleId)).toBe(false);
+    expect(d.discord.hasRole(yan.id, roleId)).toBe(false);
+    expect(d.discord.hasRole(ada.id, roleId)).toBe(true);
+    expect(d.discord.hasRole(ivy.id, roleId)).toBe(true);
+    const intrusions = await d.h.db.prisma.gateIntrusion.findMany({
+      where: { gate: { externalId: roleId } },
+      include: { account: true },
+      orderBy: { id: "asc" },
+    });
+    expect(intrusions.map((i) => [i.account.externalId, i.unknownAccount, i.removedAt !== null]).sort()).toEqual(
+      [
+        [zed.id, true, true],
+        [yan.id, false, true],
+      ].sort(),
+    );
+    const alerts = d.discord
+      .dmsTo(d.creator.id)
+      .map((dm) => dm.replace(/\\([^\w\s])/g, "$1"))
+      .filter((dm) => dm.includes("🚫") && dm.includes("@Insiders"));
+    expect(alerts).toHaveLength(1);
+  });
+
+  it("/gate on a role people already hold asks first; Keep keeps them, Remove takes it from them", async () => {
+    const adminRole = d.discord.addRole("Staff Admins", 1, { administrator: true });
+    const oldGuard = d.discord.addRole("Old Guard", 1);
+    const veterans = d.discord.addRole("Veterans", 1);
+    const paul = d.member("Paul"); // never wrote to the bot
+    const quinn = d.member("Quinn");
+    await d.run(quinn, "start");
+    const rhea = d.member("Rhea"); // runs the server
+    // Given before either role was a paid one.
+    d.discord.setRoles(paul.id, [oldGuard, veterans]);
+    d.discord.setRoles(quinn.id, [oldGuard, veterans]);
+    d.discord.setRoles(rhea.id, [adminRole, oldGuard, veterans]);
+    await d.settle();
+    const holders = [paul, quinn, rhea];
+
+    const asked = await d.run(d.creator, "gate", { role: { role: oldGuard }, products: "1" });
+    expect(text(asked)).toContain("Old Guard");
+    expect(text(asked)).toContain("is already held by 2 people without an entitlement");
+    expect(buttons(asked).map((b) => b.label)).toEqual(["Remove those without access", "Keep them"]);
+    await d.h.sweep(); // nothing changes before the creator chooses
+    await d.settle();
+    expect(holders.every((u) => d.discord.hasRole(u.id, oldGuard))).toBe(true);
+
+    const keep = buttons(asked).find((b) => b.label === "Keep them")!;
+    const kept = await d.reply(d.discord.press(d.creator, keep.custom_id!, asked.id));
+    expect(text(kept)).toContain("Kept 2 people already inside without an entitlement");
+    await d.h.sweep();
+    await d.settle();
+    expect(holders.every((u) => d.discord.hasRole(u.id, oldGuard))).toBe(true);
+    const sam = d.member("Sam"); // someone given it later is not "already inside"
+    d.discord.setRoles(sam.id, [oldGuard]);
+    await d.settle();
+    expect(d.discord.hasRole(sam.id, oldGuard)).toBe(false);
+
+    const askedAgain = await d.run(d.creator, "gate", { role: { role: veterans }, products: "1" });
+    const remove = buttons(askedAgain).find((b) => b.label === "Remove those without access")!;
+    const removed = await d.reply(d.discord.press(d.creator, remove.custom_id!, askedAgain.id));
+    expect(text(removed)).toContain("removed 2");
+    expect(d.discord.hasRole(paul.id, veterans)).toBe(false);
+    expect(d.discord.hasRole(quinn.id, veterans)).toBe(false);
+    expect(d.discord.hasRole(rhea.id, veterans)).toBe(true);
+    expect(d.discord.hasRole(paul.id, oldGuard)).toBe(true);
   });
 
   it("never puts the bot token in a reply or a DM", () => {

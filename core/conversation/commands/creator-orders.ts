@@ -33,7 +33,7 @@ export const confirmCommand: Command = {
             title: productTitle(locale, o.product),
             price: formatMoney(o.amount, o.currency, locale),
             member: o.member.displayName,
-            date: formatDate(locale, o.createdAt),
+            date: formatDate(locale, o.createdAt, member.timeZone),
           }),
         );
         if (buttons.length < 8) buttons.push([{ label: m.buttonConfirm({ order: o.id }), action: `confirm ${o.id}` }]);
@@ -101,7 +101,7 @@ function decideCommand(name: "approve" | "deny"): Command {
               : m.refundDoneManual({ order: result.orderId }),
           );
         case "sent-to-provider":
-          return textReply(stripeRefundText(m, locale, result));
+          return textReply(stripeRefundText(m, locale, member.timeZone, result));
         case "denied":
           return textReply(m.refundDeniedStaff({ order: result.orderId }));
         case "already-decided":
@@ -117,6 +117,7 @@ export const denyCommand = decideCommand("deny");
 function stripeRefundText(
   m: Messages,
   locale: LocaleCode,
+  timeZone: string,
   result: Extract<DecideRefundResult, { outcome: "sent-to-provider" }>,
 ): string {
   const lines = [
@@ -127,7 +128,8 @@ function stripeRefundText(
   const stop = result.subscription;
   if (stop?.kind === "canceled") lines.push(m.subscriptionCanceledNow);
   else if (stop?.kind === "ends-at-period-end") {
-    lines.push(m.subscriptionCancelsAtPeriodEnd({ date: stop.periodEnd ? formatDate(locale, stop.periodEnd) : "?" }));
+    const date = stop.periodEnd ? formatDate(locale, stop.periodEnd, timeZone) : "?";
+    lines.push(m.subscriptionCancelsAtPeriodEnd({ date }));
   } else if (stop?.kind === "cancel-failed") lines.push(m.subscriptionCancelFailed);
   return lines.join("\n");
 }

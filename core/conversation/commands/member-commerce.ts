@@ -5,11 +5,13 @@ import { activeEntitlementWhere } from "../../access/entitlement-window.js";
 import { addToOutbox, kickOutbox } from "../../access/outbox.js";
 import { AppError } from "../../app-error.js";
 import { createOrder, type OrderWithProduct } from "../../commerce/create-order.js";
+import { rememberStarsInvoice } from "../../commerce/issued-stars-invoices.js";
 import { formatMoney } from "../../commerce/pricing.js";
 import { requestRefund } from "../../commerce/request-refund.js";
 import { STARS_SUBSCRIPTION_PERIOD_SECONDS, starsPayload } from "../../commerce/stars-payload.js";
 import { startCheckout } from "../../commerce/start-checkout.js";
 import { formatDate } from "../../i18n/index.js";
+import { truncateText } from "../../text.js";
 import { type Command, idArgument, type Session } from "../command.js";
 import { productSummary, productTitle } from "../format.js";
 import { type Button, type Reply, reply, textReply } from "../reply.js";
@@ -23,7 +25,7 @@ export const buyCommand: Command = {
     const byCard = args.slice(1).some((a) => a.toLowerCase() === "card");
     const coupon = args.slice(1).find((a) => a.toLowerCase() !== "card");
     if (coupon !== undefined && !/^[A-Za-z0-9_-]{2,32}$/.test(coupon))
-      throw new AppError("COUPON_INVALID", { code: coupon.slice(0, 32) });
+      throw new AppError("COUPON_INVALID", { code: truncateText(coupon, 32, "…") });
     const starsPlatform = Boolean(session.request.capabilities?.starsInvoices);
     const stripeAllowed = Boolean(ctx.payments.stripe) && (!starsPlatform || ctx.config.stripeWithStars);
     const inStars = starsPlatform && !(byCard && stripeAllowed) && (await hasStarsPrice(session, productId));
@@ -105,13 +107,15 @@ function starsInvoiceReply(
   const lines = orderLines(session, order, coupon);
   lines.push("", m.payByStars);
   const monthly = order.offer.kind === "RECURRING" && order.offer.interval !== "YEAR";
+  // Remembered so the pre-checkout query can be answered in time even if the database is slow then.
+  rememberStarsInvoice(order.id, session.account.externalId, order.amount);
   return reply({
     text: lines.join("\n"),
     buttons: stripeAllowed ? [[{ label: m.buttonPayByCard, action: `buy ${order.productId} card` }]] : undefined,
     invoice: {
       orderId: order.id,
-      title: title.slice(0, 32),
-      description: (productSummary(locale, order.product) || title).slice(0, 255),
+      title: truncateText(title, 32, "…"),
+      description: truncateText(productSummary(locale, order.product) || title, 255, "…"),
       amount: order.amount,
       payload: starsPayload(order.id),
       subscriptionPeriodSeconds: monthly ? STARS_SUBSCRIPTION_PERIOD_SECONDS : null,
@@ -139,8 +143,8 @@ export const myCoursesCommand: Command = {
         e.endsAt === null
           ? m.forever
           : e.endsAt <= now && e.graceUntil
-            ? m.graceUntil({ date: formatDate(locale, e.graceUntil) })
-            : m.until({ date: formatDate(locale, e.endsAt) });
+            ? m.graceUntil({ date: formatDate(locale, e.graceUntil, session.member.timeZone) })
+            : m.until({ date: formatDate(locale, e.endsAt, session.member.timeZone) });
       lines.push(m.libraryLine({ id: e.productId, title: productTitle(locale, e.product), until }));
     }
     const gates = await ctx.prisma.gate.findMany({
@@ -175,7 +179,7 @@ export const ordersCommand: Command = {
           title: productTitle(locale, o.product),
           price: formatMoney(o.amount, o.currency, locale),
           status: m.orderStatus[o.status] ?? o.status,
-          date: formatDate(locale, o.createdAt),
+          date: formatDate(locale, o.createdAt, session.member.timeZone),
         }),
       );
     }
