@@ -1,7 +1,7 @@
 /**
  * Browsing: the published catalog, search by tag or text in either language, and one product's details.
  */
-import type { Prisma } from "../../prisma/generated/client.js";
+import type { Prisma, Tag } from "../../prisma/generated/client.js";
 import type { CoreContext } from "../context.js";
 import { truncateText } from "../text.js";
 
@@ -22,6 +22,49 @@ const include = {
   },
 };
 
+// --- The published catalog, cached
+
+interface CachedCatalog {
+  version: bigint;
+  products: ProductWithOffers[];
+  tags: Tag[];
+}
+
+/** Per database client (tests open several databases in one process). */
+const caches = new WeakMap<object, CachedCatalog>();
+
+/**
+ * The published catalog from memory, reloaded only when the database says it changed: triggers raise
+ * `CatalogVersion.version` on every write to the catalog tables, from this process or any other (a second worker, an
+ * import, a creator's edit, SQL by hand), so one indexed read of one row replaces the products, offers, tags and
+ * lessons queries of every /courses and /course.
+ */
+async function publishedCatalog(ctx: CoreContext): Promise<CachedCatalog> {
+  const rows = await ctx.prisma.$queryRaw<{ version: bigint }[]>`SELECT "version" FROM "CatalogVersion" WHERE "id" = 1`;
+  const version = rows[0]?.version ?? -1n;
+  const cached = caches.get(ctx.prisma);
+  if (cached && version >= 0n && cached.version === version) return cached;
+  const [products, tags] = await Promise.all([
+    ctx.prisma.product.findMany({ where: { published: true }, include, orderBy: { id: "asc" } }),
+    ctx.prisma.tag.findMany({ orderBy: { slug: "asc" } }),
+  ]);
+  const fresh = { version, products, tags };
+  caches.set(ctx.prisma, fresh);
+  return fresh;
+}
+
+function matches(product: ProductWithOffers, query: string): boolean {
+  const needle = query.toLowerCase();
+  const slug = needle.replace(/^#/, "");
+  const texts = [product.titleEn, product.titleZh, product.summaryEn, product.summaryZh];
+  return (
+    product.tags.some(
+      ({ tag }) =>
+        tag.slug === slug || tag.nameEn.toLowerCase().includes(needle) || tag.nameZh.toLowerCase().includes(needle),
+    ) || texts.some((text) => (text ?? "").toLowerCase().includes(needle))
+  );
+}
+
 /**
  * @example await listProducts(ctx, { query: "python" })  // tag slug, or text in titles and summaries
  */
@@ -30,33 +73,16 @@ export async function listProducts(
   options: { query?: string; limit?: number } = {},
 ): Promise<ProductWithOffers[]> {
   const query = options.query === undefined ? undefined : truncateText(options.query.trim(), 100);
-  let where: Prisma.ProductWhereInput = { published: true };
-  if (query) {
-    const text = { contains: query, mode: "insensitive" as const };
-    where = {
-      published: true,
-      OR: [
-        {
-          tags: {
-            some: {
-              tag: { OR: [{ slug: query.toLowerCase().replace(/^#/, "") }, { nameEn: text }, { nameZh: text }] },
-            },
-          },
-        },
-        { titleEn: text },
-        { titleZh: text },
-        { summaryEn: text },
-        { summaryZh: text },
-      ],
-    };
-  }
-  return ctx.prisma.product.findMany({ where, include, orderBy: { id: "asc" }, take: options.limit ?? 20 });
+  const { products } = await publishedCatalog(ctx);
+  const found = query ? products.filter((product) => matches(product, query)) : products;
+  return found.slice(0, options.limit ?? 20);
 }
 
 export async function getProduct(ctx: CoreContext, productId: number): Promise<ProductWithOffers | null> {
-  return ctx.prisma.product.findFirst({ where: { id: productId, published: true }, include });
+  const { products } = await publishedCatalog(ctx);
+  return products.find((product) => product.id === productId) ?? null;
 }
 
-export async function listTags(ctx: CoreContext) {
-  return ctx.prisma.tag.findMany({ orderBy: { slug: "asc" } });
+export async function listTags(ctx: CoreContext): Promise<Tag[]> {
+  return (await publishedCatalog(ctx)).tags;
 }

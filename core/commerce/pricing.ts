@@ -42,14 +42,23 @@ export function applyCoupon(listAmount: number, currency: string, coupon: Coupon
   return listAmount;
 }
 
+/** Building an `Intl.NumberFormat` costs far more than using one: one per locale and currency, kept. */
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
 export function formatMoney(amount: number, currency: string, locale: "en" | "zh"): string {
   const code = currency.toLowerCase();
   if (code === "xtr") return `⭐${amount}`;
   const value = ZERO_DECIMAL.has(code) ? amount : amount / 100;
-  return new Intl.NumberFormat(locale === "zh" ? "zh-CN" : "en-US", {
-    style: "currency",
-    currency: code.toUpperCase(),
-  }).format(value);
+  const key = `${locale}|${code}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale === "zh" ? "zh-CN" : "en-US", {
+      style: "currency",
+      currency: code.toUpperCase(),
+    });
+    moneyFormats.set(key, format);
+  }
+  return format.format(value);
 }
 
 /** Parses "49", "49.90" or "19,90" into minor units; null when it is not a price. */

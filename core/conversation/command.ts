@@ -17,6 +17,8 @@ export interface Session {
   m: Messages;
   request: ChatRequest;
   isNew: boolean;
+  /** A guided step waits for this account's next message (known from the member lookup, at no extra query). */
+  inFlow: boolean;
 }
 
 export interface Command {

@@ -105,9 +105,9 @@ export function mayRun(role: Role, commandName: string): boolean {
 }
 
 export async function handleChatRequest(ctx: CoreContext, request: ChatRequest): Promise<Reply> {
-  const { member, account, isNew } = await resolveMember(ctx, request.user);
+  const { member, account, isNew, inFlow } = await resolveMember(ctx, request.user);
   const locale = member.locale;
-  const session: Session = { ctx, member, account, locale, m: messages(locale), request, isNew };
+  const session: Session = { ctx, member, account, locale, m: messages(locale), request, isNew, inFlow };
   try {
     return await dispatch(session);
   } catch (error) {
@@ -124,7 +124,9 @@ async function dispatch(session: Session): Promise<Reply> {
   const { input } = session.request;
   const { ctx, m, account } = session;
   if (input.kind === "text") {
-    const state = await ctx.prisma.conversationState.findUnique({ where: { accountId: account.id } });
+    const state = session.inFlow
+      ? await ctx.prisma.conversationState.findUnique({ where: { accountId: account.id } })
+      : null;
     if (state?.flow === ADD_COURSE_FLOW && isStaff(session.member.role)) {
       return continueAddCourse(session, state.step, state.data as Record<string, string>, input.text);
     }
@@ -136,7 +138,7 @@ async function dispatch(session: Session): Promise<Reply> {
   const handler = byName.get(ALIASES[command.name] ?? command.name);
   if (!handler) return textReply(m.unknownCommand({ name: command.name.slice(0, 32) }));
   if (!mayRun(session.member.role, handler.name)) return textReply(m.errors.FORBIDDEN({}));
-  if (handler.name !== "cancel" && handler.name !== "addcourse") {
+  if (session.inFlow && handler.name !== "cancel" && handler.name !== "addcourse") {
     // Any other command ends a guided flow, so a stray answer is never taken for a title or a price.
     await ctx.prisma.conversationState.deleteMany({ where: { accountId: account.id } });
   }

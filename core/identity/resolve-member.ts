@@ -23,7 +23,51 @@ export type MemberWithAccount = {
   member: Prisma.MemberGetPayload<object>;
   account: Prisma.PlatformAccountGetPayload<object>;
   isNew: boolean;
+  /** A guided step (e.g. /addcourse) is waiting for this account's next message. */
+  inFlow: boolean;
 };
+
+interface AccountRow {
+  account: Record<string, unknown>;
+  member: Record<string, unknown>;
+  inFlow: boolean;
+}
+
+/** Timestamps come back from `to_jsonb` as ISO text without a zone; Prisma stores them in UTC. */
+function revive<T>(row: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    out[key] =
+      typeof value === "string" && /(At|Since)$/.test(key) && /^\d{4}-\d\d-\d\dT/.test(value)
+        ? new Date(/[Zz]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`)
+        : value;
+  }
+  return out as T;
+}
+
+/**
+ * The account, its member and whether a guided step waits, in one statement: every update starts here, so this is
+ * the one query each of them pays before the command's own (Prisma's include would take two).
+ */
+async function findAccount(
+  ctx: CoreContext,
+  platform: Platform,
+  externalId: string,
+): Promise<Omit<MemberWithAccount, "isNew"> | null> {
+  const rows = await ctx.prisma.$queryRaw<AccountRow[]>`
+    SELECT to_jsonb(a) AS "account", to_jsonb(m) AS "member", (c."accountId" IS NOT NULL) AS "inFlow"
+    FROM "PlatformAccount" a
+    JOIN "Member" m ON m."id" = a."memberId"
+    LEFT JOIN "ConversationState" c ON c."accountId" = a."id"
+    WHERE a."platform" = ${platform}::"Platform" AND a."externalId" = ${externalId}`;
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    account: revive<MemberWithAccount["account"]>(row.account),
+    member: revive<MemberWithAccount["member"]>(row.member),
+    inFlow: row.inFlow,
+  };
+}
 
 export function localeFromLanguageCode(code: string | null | undefined): "en" | "zh" {
   return code && /^zh/i.test(code) ? "zh" : "en";
@@ -43,9 +87,9 @@ export async function resolveMember(ctx: CoreContext, platformUser: PlatformUser
   };
   const now = ctx.clock.now();
   const key = { platform_externalId: { platform: user.platform, externalId: user.externalId } };
-  const existing = await ctx.prisma.platformAccount.findUnique({ where: key, include: { member: true } });
+  const existing = await findAccount(ctx, user.platform, user.externalId);
   if (existing) {
-    const { member, ...account } = existing;
+    const { member, account, inFlow } = existing;
     const changes: Prisma.PlatformAccountUpdateInput = {};
     if (user.username && user.username !== account.username) changes.username = user.username;
     if (user.chatId && user.chatId !== account.chatId) changes.chatId = user.chatId;
@@ -55,9 +99,12 @@ export async function resolveMember(ctx: CoreContext, platformUser: PlatformUser
       ? await ctx.prisma.platformAccount.update({ where: { id: account.id }, data: changes })
       : account;
     if (now.getTime() - member.lastSeenAt.getTime() > 60_000) {
-      await ctx.prisma.member.update({ where: { id: member.id }, data: { lastSeenAt: now } });
+      // Bookkeeping, at most once a minute per member, off the reply's path: a failure costs nothing but a timestamp.
+      void ctx.prisma.member
+        .updateMany({ where: { id: member.id }, data: { lastSeenAt: now } })
+        .catch((error: unknown) => ctx.log.warn({ err: error, memberId: member.id }, "lastSeenAt not recorded"));
     }
-    return { member, account: updated, isNew: false };
+    return { member, account: updated, isNew: false, inFlow };
   }
   const isOwner = ctx.config.ownerAccounts.includes(`${user.platform.toLowerCase()}:${user.externalId}`);
   try {
@@ -79,13 +126,13 @@ export async function resolveMember(ctx: CoreContext, platformUser: PlatformUser
       include: { accounts: true },
     });
     const { accounts, ...plain } = member;
-    return { member: plain, account: accounts[0]!, isNew: true };
+    return { member: plain, account: accounts[0]!, isNew: true, inFlow: false };
   } catch (error) {
     // Two first messages at once: the other one created the account; use it.
     const again = await ctx.prisma.platformAccount.findUnique({ where: key, include: { member: true } });
     if (!again) throw error;
     const { member, ...account } = again;
-    return { member, account, isNew: false };
+    return { member, account, isNew: false, inFlow: false };
   }
 }
 
