@@ -6,7 +6,6 @@ import path from "node:path";
 import type { CoreConfig, CoreContext } from "../core/context.js";
 import { kickSenders, platformsWithDueDeliveries } from "../core/messaging/send-deliveries.js";
 import { type ChatGateway, type Clock, type StarsPayments, systemClock } from "../core/ports.js";
-import { BullMqJobRunner } from "../jobs/bullmq-runner.js";
 import { ACCESS_SWEEP_JOB, MESSAGING_SWEEP_JOB, PAYMENTS_RECONCILE_JOB } from "../jobs/definitions.js";
 import { type JobDriver, withinDeadline } from "../jobs/driver.js";
 import { InProcessJobRunner } from "../jobs/in-process-runner.js";
@@ -19,7 +18,6 @@ import { buildHttpServer } from "./http/server.js";
 import { createLogger } from "./logger.js";
 import { retryTransient } from "./startup/retry.js";
 import { isTransientDatabaseError, StartupError } from "./startup/startup-error.js";
-import { createStripeProvider } from "./stripe/stripe-provider.js";
 
 export interface App {
   ctx: CoreContext;
@@ -80,7 +78,15 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   );
   if (db.retried.length) logger.warn({ migrations: db.retried }, "applying again migrations that failed before");
   if (db.applied.length) logger.info({ migrations: db.applied }, "database migrated");
-  if (config.LYCEUM_SEED === "true" && (await seedDemoCatalog(db.prisma))) logger.info("demo catalog added");
+  // The demo catalog (one count on a catalog that has products) runs while the rest starts; the app is returned, and
+  // answers, only once it is done, so a first /courses never sees a half-seeded catalog.
+  const seeded =
+    config.LYCEUM_SEED === "true"
+      ? seedDemoCatalog(db.prisma).then((added) => {
+          if (added) logger.info("demo catalog added");
+        })
+      : Promise.resolve();
+  seeded.catch(() => {}); // awaited below; a failure must not surface earlier as an unhandled rejection
 
   const coreConfig: CoreConfig = {
     gracePeriodDays: config.GRACE_PERIOD_DAYS,
@@ -92,8 +98,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     subscriptionRefund: config.STRIPE_REFUND_SUBSCRIPTION,
     reconcileDays: config.STRIPE_RECONCILE_DAYS,
   };
+  // BullMQ (with ioredis) and Stripe's SDK are loaded only when configured.
   const jobs: JobDriver = config.REDIS_URL
-    ? new BullMqJobRunner({
+    ? new (await import("../jobs/bullmq-runner.js")).BullMqJobRunner({
         redisUrl: config.REDIS_URL,
         prefix: config.JOB_PREFIX,
         workers: options.jobWorkers ?? config.JOB_WORKERS === "true",
@@ -103,7 +110,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     : new InProcessJobRunner();
   const stripe =
     config.STRIPE_SECRET_KEY && config.STRIPE_WEBHOOK_SECRET
-      ? createStripeProvider({
+      ? (await import("./stripe/stripe-provider.js")).createStripeProvider({
           secretKey: config.STRIPE_SECRET_KEY,
           webhookSecret: config.STRIPE_WEBHOOK_SECRET,
           apiBase: config.STRIPE_API_BASE,
@@ -159,6 +166,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         });
       }
     }
+    await seeded;
   } catch (error) {
     // The start ends here: close what is open, so the process exits with the database shut down properly.
     await jobs.close({ deadlineMs: 5_000 }).catch(() => false);

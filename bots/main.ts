@@ -8,12 +8,10 @@ import { loadConfig } from "./config.js";
 import { runConsoleChat } from "./console/console-chat.js";
 import { ConsoleGateway } from "./console/console-gateway.js";
 import { consoleTexts } from "./console/console-texts.js";
-import { startDiscord } from "./discord/start-discord.js";
 import type { ComponentStatus } from "./http/readiness.js";
 import { loadEnvFile } from "./startup/env-file.js";
 import { exitOnFatal, installCrashHandlers, setGracefulShutdown } from "./startup/fatal.js";
 import { operatorLanguage, startupTexts } from "./startup/startup-texts.js";
-import { createTelegram } from "./telegram/start-telegram.js";
 
 // --- Starting. Whatever stops the start (a setting, a refused token, a failed migration) ends in one line saying what
 // to fix and the exit code of its class (README, "Exit codes"); nothing prints a stack at a person.
@@ -32,8 +30,9 @@ const lang = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG |
 const languageCode = lang.toLowerCase().startsWith("zh") ? "zh" : lang ? "en" : null;
 const texts = consoleTexts[languageCode === "zh" ? "zh" : "en"];
 const gateway = new ConsoleGateway(print, () => user.current, color, texts);
+// Platform SDKs are loaded only when configured: importing discord.js, grammY and Telegraf costs a second of start-up.
 const telegram = config.TELEGRAM_BOT_TOKEN
-  ? createTelegram({
+  ? (await import("./telegram/start-telegram.js")).createTelegram({
       token: config.TELEGRAM_BOT_TOKEN,
       apiRoot: config.TELEGRAM_API_ROOT,
       mode: config.TELEGRAM_MODE,
@@ -72,15 +71,17 @@ setGracefulShutdown(async (code) => {
 await telegram?.start().catch(exitOnFatal);
 const discord =
   config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID && config.DISCORD_GUILD_ID
-    ? await startDiscord(app.ctx, {
-        token: config.DISCORD_TOKEN,
-        applicationId: config.DISCORD_APPLICATION_ID,
-        guildId: config.DISCORD_GUILD_ID,
-        qaForumId: config.DISCORD_QA_FORUM_ID,
-        apiBase: config.DISCORD_API_BASE,
-        sweepIntervalMs: config.SWEEP_INTERVAL_MINUTES * 60_000,
-        onFatal: (failure) => void exitOnFatal(failure),
-      }).catch(exitOnFatal)
+    ? await (await import("./discord/start-discord.js"))
+        .startDiscord(app.ctx, {
+          token: config.DISCORD_TOKEN,
+          applicationId: config.DISCORD_APPLICATION_ID,
+          guildId: config.DISCORD_GUILD_ID,
+          qaForumId: config.DISCORD_QA_FORUM_ID,
+          apiBase: config.DISCORD_API_BASE,
+          sweepIntervalMs: config.SWEEP_INTERVAL_MINUTES * 60_000,
+          onFatal: (failure) => void exitOnFatal(failure),
+        })
+        .catch(exitOnFatal)
     : null;
 if (discord) platformStatus.discord = () => discord.status();
 

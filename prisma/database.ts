@@ -8,7 +8,12 @@ import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapt
 import pg from "pg";
 import { PrismaClient } from "./generated/client.js";
 import { pgliteAdapterFactory, postgresAdapterFactory } from "./migration-adapters.js";
-import { applyMigrations, releaseFailedMigrations, toMigrationFailedError } from "./schema-engine.js";
+import {
+  applyMigrations,
+  migrationsPending,
+  releaseFailedMigrations,
+  toMigrationFailedError,
+} from "./schema-engine.js";
 import { retryInteractiveTransactions } from "./transaction-retry.js";
 
 export type Database = PrismaClient;
@@ -70,8 +75,12 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
   let retried: string[] = [];
   if (options.migrate !== false) {
     try {
-      retried = await releaseFailedMigrations(query);
-      applied = await applyMigrations(factory, { migrationsDir: options.migrationsDir });
+      // One query answers "up to date?" on nearly every start; the WebAssembly engine starts only when something is
+      // pending (a fresh database, a new or failed migration).
+      if (await migrationsPending(query, options.migrationsDir)) {
+        retried = await releaseFailedMigrations(query);
+        applied = await applyMigrations(factory, { migrationsDir: options.migrationsDir });
+      }
     } catch (error) {
       await closeDriver().catch(() => {});
       throw toMigrationFailedError(error) ?? error;

@@ -16,7 +16,12 @@ import {
 } from "@prisma/driver-adapter-utils";
 import * as bg from "@prisma/schema-engine-wasm/schema_engine_bg";
 
-export const PRISMA_DIR = path.dirname(fileURLToPath(import.meta.url));
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * `prisma/` of the repository: this file's folder, or, when it runs compiled from `dist/prisma/` (`npm start`), the
+ * source folder two levels up, so schema and migrations are read from where they are written, never from a stale copy.
+ */
+export const PRISMA_DIR = path.basename(path.dirname(HERE)) === "dist" ? path.resolve(HERE, "../../prisma") : HERE;
 export const SCHEMA_PATH = path.join(PRISMA_DIR, "schema.prisma");
 export const MIGRATIONS_DIR = path.join(PRISMA_DIR, "migrations");
 
@@ -123,6 +128,41 @@ export async function diffSchemaAgainstMigrations(factory: SqlMigrationAwareDriv
   } finally {
     engine.free();
   }
+}
+
+// --- Is the database up to date?
+
+/**
+ * Whether opening the database needs the schema engine, answered with one query on `_prisma_migrations` and one
+ * listing of the migrations folder, without instantiating the WebAssembly engine (~5 MB, seconds on a busy machine).
+ * Up to date means: every migration folder on disk has a finished, not rolled back row, and no row is unfinished
+ * (a failed or interrupted migration, which the engine must report). Anything else (no table yet, a row for a migration
+ * that is not on disk, a query that fails) answers true: the engine decides, exactly as before.
+ */
+export async function migrationsPending(
+  query: (sql: string) => Promise<{ rows: unknown[] }>,
+  dir = MIGRATIONS_DIR,
+): Promise<boolean> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const onDisk = new Set(entries.filter((e) => e.isDirectory()).map((e) => e.name));
+  let rows: { migration_name: string; finished: boolean; rolled_back: boolean }[];
+  try {
+    const result = await query(
+      `SELECT "migration_name", "finished_at" IS NOT NULL AS "finished", "rolled_back_at" IS NOT NULL AS "rolled_back"
+       FROM "_prisma_migrations"`,
+    );
+    rows = result.rows as typeof rows;
+  } catch {
+    return true; // no _prisma_migrations yet: a fresh database
+  }
+  const applied = new Set<string>();
+  for (const row of rows) {
+    if (row.rolled_back) continue;
+    if (!row.finished || !onDisk.has(row.migration_name)) return true;
+    applied.add(row.migration_name);
+  }
+  for (const name of onDisk) if (!applied.has(name)) return true;
+  return false;
 }
 
 // --- Failed migrations

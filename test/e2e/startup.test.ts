@@ -1,8 +1,8 @@
 /**
- * `npm start` as an operator meets it when something is wrong, run as the real process (`tsx bots/main.ts`) against
- * local fakes of Telegram and Discord: configuration mistakes, `.env`, a refused token, a Bot API server without
- * setMyCommands, a missing Discord intent, and the probes (/readyz, /metrics) of a process that runs. Each assertion
- * is on what a person reads (stderr's human lines, stdout), the exit code, or what the HTTP server answers.
+ * `npm start` as an operator meets it when something is wrong, run as the real process (`node dist/bots/main.js`)
+ * against local fakes of Telegram and Discord: configuration mistakes, `.env`, a refused token, a Bot API server
+ * without setMyCommands, a missing Discord intent, and the probes (/readyz, /metrics) of a process that runs. Each
+ * assertion is on what a person reads (stderr's human lines, stdout), the exit code, or what the HTTP server answers.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";

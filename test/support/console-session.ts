@@ -1,5 +1,5 @@
 /**
- * Drives the real product the way a newcomer does: `tsx bots/main.ts` with the lines piped into stdin, stdout read
+ * Drives the real product the way a newcomer does: what `npm start` runs (`node dist/bots/main.js`) with the lines piped into stdin, stdout read
  * back as a transcript. The child gets a clean environment (no STRIPE_*, no LANG, no DATABASE_URL of the parent)
  * plus what the test passes, so a developer's shell cannot change what the test sees.
  *
@@ -9,11 +9,7 @@
  * expect(transcriptOf(stdout).reply("/buy 1")).toContain("Order #1");
  */
 import { spawn } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const TSX = path.join(REPOSITORY_ROOT, "node_modules", ".bin", "tsx");
+import { MAIN_JS, REPOSITORY_ROOT } from "./start-command.js";
 
 /** What the child may inherit: enough to find `node` and a temp folder, nothing that configures the product. */
 const INHERITED_VARIABLES = ["PATH", "HOME", "TMPDIR", "TMP", "TEMP", "SYSTEMROOT"];
@@ -44,8 +40,8 @@ export function runConsole(
   Object.assign(childEnv, { HTTP_PORT: "0" }, env);
 
   return new Promise((resolve, reject) => {
-    // Its own process group: tsx runs the program in a child process, and a timeout must stop both.
-    const child = spawn(TSX, ["bots/main.ts"], { cwd: REPOSITORY_ROOT, env: childEnv, detached: true });
+    // Its own process group: a timeout stops it and anything it started.
+    const child = spawn(process.execPath, [MAIN_JS], { cwd: REPOSITORY_ROOT, env: childEnv, detached: true });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {

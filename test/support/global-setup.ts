@@ -13,8 +13,10 @@ import pg from "pg";
 import { pgliteAdapterFactory, postgresAdapterFactory } from "../../prisma/migration-adapters.js";
 import { applyMigrations } from "../../prisma/schema-engine.js";
 import { databaseUrlWithName } from "./database-url.js";
+import { ensureBuilt } from "./start-command.js";
 
 export default async function setup(): Promise<void> {
+  ensureBuilt(); // end-to-end tests spawn what `npm start` runs: dist/, built from the current sources
   const url = process.env.DATABASE_URL;
   if (url) {
     const templateName = `${new URL(url).pathname.slice(1) || "postgres"}_lyceum_template`;

@@ -1,5 +1,5 @@
 /**
- * `npm start`'s entry point (`tsx bots/main.ts`) as a child process that keeps running: tests wait for what it
+ * `npm start`'s entry point (`node dist/bots/main.js`) as a child process that keeps running: tests wait for what it
  * prints (a log line, a human line), talk to it over HTTP, and stop it or wait for it to exit on its own. The child
  * gets a clean environment (PATH, HOME, temp folders) plus what the test passes, like console-session.ts.
  *
@@ -9,15 +9,11 @@
  * … await main.stop();
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { MAIN_JS, REPOSITORY_ROOT } from "./start-command.js";
 
-const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const TSX = path.join(REPOSITORY_ROOT, "node_modules", ".bin", "tsx");
-const MAIN = path.join(REPOSITORY_ROOT, "bots", "main.ts");
 const INHERITED_VARIABLES = ["PATH", "HOME", "TMPDIR", "TMP", "TEMP", "SYSTEMROOT"];
 
-/** Starting tsx, migrating a fresh database and connecting to fakes on two busy cores can take long. */
+/** Starting, migrating a fresh database and connecting to fakes on two busy cores can take long. */
 export const PROCESS_TIMEOUT_MS = 120_000;
 
 export interface Exit {
@@ -54,7 +50,7 @@ export function logLines(stderr: string): Record<string, unknown>[] {
 }
 
 /**
- * Starts `bots/main.ts` with `env` (HTTP_PORT defaults to 0: a free port). `cwd` is where a `.env` would be read
+ * Starts `dist/bots/main.js` (what `npm start` runs) with `env` (HTTP_PORT defaults to 0: a free port). `cwd` is where a `.env` would be read
  * (default: the repository root).
  */
 export function startMain(env: Record<string, string>, options: { cwd?: string } = {}): MainProcess {
@@ -64,8 +60,8 @@ export function startMain(env: Record<string, string>, options: { cwd?: string }
     if (value !== undefined) childEnv[name] = value;
   }
   Object.assign(childEnv, { HTTP_PORT: "0" }, env);
-  // Its own process group: tsx runs the program in a child process, and a timeout must stop both.
-  const child = spawn(TSX, [MAIN], {
+  // Its own process group: a timeout stops it and anything it started.
+  const child = spawn(process.execPath, [MAIN_JS], {
     cwd: options.cwd ?? REPOSITORY_ROOT,
     env: childEnv,
     detached: true,

@@ -157,7 +157,7 @@ describe("the documentation lists what the configuration reads", () => {
 
   const systemdAnalyze = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"].find((file) => existsSync(file));
   it.skipIf(!systemdAnalyze)("deploy/lyceum.service passes systemd-analyze verify", () => {
-    // The unit names /opt/lyceum; verify it against this checkout, where tsx exists.
+    // The unit names /opt/lyceum; verify it against this checkout, where dist/ is built.
     const unit = readFileSync(path.join(ROOT, "deploy", "lyceum.service"), "utf8").replaceAll("/opt/lyceum", ROOT);
     const dir = mkdtempSync(path.join(os.tmpdir(), "lyceum-unit-"));
     writeFileSync(path.join(dir, "lyceum.service"), unit);
