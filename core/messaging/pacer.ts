@@ -1,12 +1,14 @@
 /**
  * Spaces messages to one platform: a global slot every 1/rate seconds, a per-chat minimum interval, and a pause for
  * everyone when the platform answers 429 with `retry_after`. Slots are measured from the schedule, not from when a
- * send finished, so request latency does not lower the rate; after a stall the schedule restarts from now instead of
- * bursting to catch up. The slot is taken before the row is claimed, so a slow claim followed by fast ones could still
- * put more than the cap into one second (HTTP arrival jitter): right before each send (`waitChat`), at most
- * `perSecond` sends may start within 1/headroom seconds. Real time (not ctx.clock): rate limits are physical.
+ * send finished, so request latency does not lower the rate; a lag of up to CATCH_UP_MS is made up, and after a
+ * longer stall the schedule restarts from now instead of bursting to catch up. Catching up, or work between the slot
+ * and the send, could still put more than the cap into one second (HTTP arrival jitter): around each send
+ * (`waitChat`, `started`, then `finished` after it), at most `perSecond` sends may fall within 1/headroom seconds.
+ * Real time (not ctx.clock): rate limits are physical.
  *
- * @example const pacer = new Pacer(PLATFORM_LIMITS.TELEGRAM); await pacer.waitTurn(); await pacer.waitChat("42", false)
+ * @example const pacer = new Pacer(PLATFORM_LIMITS.TELEGRAM); await pacer.waitTurn(); await pacer.waitChat("42", false);
+ * pacer.started("42"); await send(); pacer.finished()
  */
 import { PACING_HEADROOM, type PlatformLimits } from "./platform-limits.js";
 
@@ -31,14 +33,16 @@ export const realTime: PacerTime = {
 };
 
 const CHAT_MEMORY = 10_000;
+/** How far behind its schedule the pacer may be and still catch up (instead of restarting the schedule from now). */
+const CATCH_UP_MS = 250;
 
 export class Pacer {
   private readonly intervalMs: number;
   private nextSlot = 0;
   private pausedUntil = 0;
   private readonly lastByChat = new Map<string, number>();
-  /** Start times of the latest sends (at most `perSecond` of them), oldest first. */
-  private readonly starts: number[] = [];
+  /** When the latest sends finished (at most `perSecond` of them), oldest first. */
+  private readonly ends: number[] = [];
   private readonly windowCount: number;
 
   constructor(
@@ -53,34 +57,40 @@ export class Pacer {
   async waitTurn(signal?: AbortSignal): Promise<void> {
     if (this.intervalMs === 0 && this.pausedUntil <= this.time.now()) return;
     const now = this.time.now();
-    const slot = Math.max(this.nextSlot, now, this.pausedUntil);
+    // A slot missed by a little (a late timer, a slow write on a busy machine) is made up by going at once; after a
+    // longer stall the schedule restarts from now. The window in waitChat still caps any second at `perSecond`.
+    const slot = Math.max(this.nextSlot, now - CATCH_UP_MS, this.pausedUntil);
     this.nextSlot = slot + this.intervalMs;
     await this.time.sleep(slot - now, signal);
   }
 
-  /** Waits until this chat may receive again and the send fits the global window; call just before the send. */
+  /**
+   * Waits until this chat may receive again and a send now fits the global window. Call `started` right before the
+   * send and `finished` when its answer came: the window counts from when sends finished, so neither work between the
+   * wait and the send (the sender's database write) nor a send of several requests (a first Discord DM) squeezes more
+   * than the cap into one second.
+   */
   async waitChat(chatKey: string, group: boolean, signal?: AbortSignal): Promise<void> {
     const gap = group ? this.limits.perGroupIntervalMs : this.limits.perChatIntervalMs;
-    if (gap > 0) await this.waitForChat(chatKey, gap, signal);
-    if (this.windowCount > 0) await this.waitForWindow(signal);
-  }
-
-  /** At most `perSecond` sends start within 1/headroom seconds: waits for the oldest to leave that window. */
-  private async waitForWindow(signal?: AbortSignal): Promise<void> {
-    if (this.starts.length >= this.windowCount) {
-      const wait = this.starts[0]! + 1000 / PACING_HEADROOM - this.time.now();
-      if (wait > 0) await this.time.sleep(wait, signal);
-      this.starts.shift();
+    const last = gap > 0 ? this.lastByChat.get(chatKey) : undefined;
+    if (last !== undefined) await this.time.sleep(last + gap - this.time.now(), signal);
+    if (this.windowCount > 0 && this.ends.length >= this.windowCount) {
+      // At most `perSecond` sends within 1/headroom seconds: wait for the oldest to leave that window.
+      await this.time.sleep(this.ends[0]! + 1000 / PACING_HEADROOM - this.time.now(), signal);
     }
-    this.starts.push(this.time.now());
   }
 
-  private async waitForChat(chatKey: string, gap: number, signal?: AbortSignal): Promise<void> {
-    const last = this.lastByChat.get(chatKey);
-    const now = this.time.now();
-    if (last !== undefined && now - last < gap) await this.time.sleep(gap - (now - last), signal);
+  /** A send to this chat starts now (after `waitChat`). */
+  started(chatKey: string): void {
     if (this.lastByChat.size >= CHAT_MEMORY) this.lastByChat.clear();
     this.lastByChat.set(chatKey, this.time.now());
+  }
+
+  /** The send that `started` is over (answered, refused or failed). */
+  finished(): void {
+    if (this.windowCount === 0) return;
+    this.ends.push(this.time.now());
+    while (this.ends.length > this.windowCount) this.ends.shift();
   }
 
   /** The platform said 429: nobody sends on this platform for `retryAfterSeconds`. */
