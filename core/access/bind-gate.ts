@@ -38,24 +38,24 @@ export type BindGateResult =
   /** Nothing changed yet: the creator must choose what to do with the people inside (`chooseForPeopleInside`). */
   | { kind: "ask"; gateId: number; inside: PeopleInside };
 
+/** Which place, bound to which products, by whom; `choice` answers the question about people already inside. */
+export interface BindGateOptions {
+  staffMemberId: number;
+  platform: Platform;
+  externalId: string;
+  title?: string;
+  guildId?: string | null;
+  productIds: number[];
+  choice?: ExistingChoice;
+}
+
 /**
  * Binds the place to the products. A place bound for the first time where someone may already be inside without an
  * entitlement is saved awaiting the creator's choice (`ask`), unless `choice` is given.
  *
  * @example const result = await bindGate(ctx, { staffMemberId, platform: "TELEGRAM", externalId: "-100123", productIds: [1] })
  */
-export async function bindGate(
-  ctx: CoreContext,
-  options: {
-    staffMemberId: number;
-    platform: Platform;
-    externalId: string;
-    title?: string;
-    guildId?: string | null;
-    productIds: number[];
-    choice?: ExistingChoice;
-  },
-): Promise<BindGateResult> {
+export async function bindGate(ctx: CoreContext, options: BindGateOptions): Promise<BindGateResult> {
   await requireStaff(ctx, options.staffMemberId);
   const products = await ctx.prisma.product.findMany({
     where: { id: { in: options.productIds } },

@@ -2,8 +2,7 @@
  * /grant, /revoke, /gate: the creator opens and closes access by hand and binds paid channels (asking first, the
  * first time, what to do with the people already inside).
  */
-import type { Platform } from "../../../prisma/generated/enums.js";
-import { bindGate, chooseForPeopleInside, type ExistingChoice, listGates } from "../../access/bind-gate.js";
+import { type BindGateOptions, bindGate, chooseForPeopleInside, listGates } from "../../access/bind-gate.js";
 import { grantAccess, revokeAccess } from "../../access/manage-access.js";
 import { AppError } from "../../app-error.js";
 import type { CoreContext } from "../../context.js";
@@ -110,17 +109,7 @@ async function gateList(session: Session): Promise<Reply> {
  */
 export async function bindGateReply(
   ctx: CoreContext,
-  options: {
-    locale: LocaleCode;
-    m: Messages;
-    staffMemberId: number;
-    platform: Platform;
-    externalId: string;
-    title?: string;
-    guildId?: string | null;
-    productIds: number[];
-    choice?: ExistingChoice;
-  },
+  options: BindGateOptions & { locale: LocaleCode; m: Messages },
 ): Promise<Reply> {
   const { m, locale } = options;
   const result =
