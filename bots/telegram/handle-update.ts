@@ -71,11 +71,11 @@ export async function handleTelegramUpdate(deps: TelegramDeps, update: Update, a
 
 /** Tells the person whose update failed that it did, in their language, where they acted. */
 async function apologize(update: Update, api: BotApi): Promise<void> {
+  if (update.pre_checkout_query) return; // answered (or refused) by preCheckout itself
   const message = update.message ?? update.callback_query?.message;
-  const from = update.message?.from ?? update.callback_query?.from ?? update.pre_checkout_query?.from;
+  const from = update.message?.from ?? update.callback_query?.from;
   if (!from) return;
   const text = messages(localeFromLanguageCode(from.language_code)).errors.INTERNAL({});
-  if (update.pre_checkout_query) return; // answered (or refused) by preCheckout itself
   const chatId = update.callback_query ? from.id : message?.chat.id;
   if (chatId === undefined) return;
   const inGroup = update.message && update.message.chat.type !== "private";

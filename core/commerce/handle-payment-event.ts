@@ -37,7 +37,8 @@ export async function handlePaymentEvent(
       paymentRefs: located.paymentRef ? [located.paymentRef] : [],
       event: stored,
     });
-    await kickOutbox(ctx);
+    // Only a delivery that changed something wrote outbox items; a repeat has nothing for the drain.
+    if (result.outcome === "applied" || result.outcome === "foreign") await kickOutbox(ctx);
     switch (result.outcome) {
       case "applied":
       case "duplicate":
