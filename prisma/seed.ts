@@ -36,6 +36,7 @@ export async function seedDemoCatalog(prisma: PrismaClient, now = new Date()): P
           create: [
             {
               position: 1,
+              slug: "lesson-1",
               titleEn: "Setting up Jupyter",
               titleZh: "配置 Jupyter",
               contentEn: "Install Python 3.12 and run `pip install jupyter pandas`.",
@@ -43,6 +44,7 @@ export async function seedDemoCatalog(prisma: PrismaClient, now = new Date()): P
             },
             {
               position: 2,
+              slug: "lesson-2",
               titleEn: "DataFrames in practice",
               titleZh: "DataFrame 实战",
               contentEn: "Select columns with df[['a','b']], filter rows with df[df.a > 3].",
@@ -50,6 +52,7 @@ export async function seedDemoCatalog(prisma: PrismaClient, now = new Date()): P
             },
             {
               position: 3,
+              slug: "lesson-3",
               titleEn: "Your first report",
               titleZh: "你的第一份报告",
               contentEn: "Group, aggregate and export to Excel with df.to_excel.",
@@ -71,8 +74,8 @@ export async function seedDemoCatalog(prisma: PrismaClient, now = new Date()): P
         tags: { create: [{ tagId: ai }] },
         lessons: {
           create: [
-            { position: 1, titleEn: "Roles, context and examples", titleZh: "角色、上下文与示例" },
-            { position: 2, titleEn: "Evaluating prompts", titleZh: "评估提示词" },
+            { position: 1, slug: "lesson-1", titleEn: "Roles, context and examples", titleZh: "角色、上下文与示例" },
+            { position: 2, slug: "lesson-2", titleEn: "Evaluating prompts", titleZh: "评估提示词" },
           ],
         },
       },

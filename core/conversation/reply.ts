@@ -27,8 +27,28 @@ export interface StarsInvoice {
   subscriptionPeriodSeconds: number | null;
 }
 
+/**
+ * A lesson's image or file, by reference: the adapter loads its bytes or platform file id with `loadAttachment`
+ * (core/learning/attachments.ts) and sends it with the platform's media method.
+ */
+export interface AttachmentRef {
+  id: number;
+  kind: "photo" | "document";
+  /** As in the course folder (`chart.png`): Markdown refers to it as `![alt](chart.png)` or `[name](chart.png)`. */
+  fileName: string;
+  caption?: string;
+}
+
 export interface ReplyMessage {
+  /** Tiny markup (see above); with `markdown`, a heading sent before it. */
   text: string;
+  /**
+   * Creator-written Markdown (a lesson): each adapter renders it natively (Telegram HTML entities, Discord markdown,
+   * console plain text), splits it at paragraph boundaries within the platform's limits, sends the attachments it
+   * refers to where they are referred to and the others after it; `buttons` go under the last part.
+   */
+  markdown?: string;
+  attachments?: AttachmentRef[];
   /** Rows of buttons. */
   buttons?: Button[][];
   image?: { url: string; alt: string };
