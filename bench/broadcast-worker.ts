@@ -28,6 +28,7 @@ const runner = new BullMqJobRunner({
 });
 const ctx: CoreContext = {
   prisma: db.prisma,
+  sql: db.sql,
   clock: systemClock,
   config: defaultCoreConfig,
   log: silentLogger,

@@ -354,6 +354,7 @@ async function runInProcess(platform: BenchPlatform): Promise<RunResult> {
 function context(jobs: JobDriver, gateways: CoreContext["gateways"]): CoreContext {
   return {
     prisma: db.prisma,
+    sql: db.sql,
     clock: systemClock,
     config: defaultCoreConfig,
     log: silentLogger,

@@ -6,6 +6,7 @@
  * Talks over IPC: sends {ready, webhookUrl}; answers "stats" with {cpuMs, sql, rss, peakRss}; "stop" ends it.
  */
 import path from "node:path";
+import v8 from "node:v8";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { createApp } from "../bots/app.js";
@@ -65,8 +66,17 @@ lite.transaction = function (this: unknown, ...args: unknown[]) {
 };
 
 let peakRss = 0;
+let peakSpaces = "";
 const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const rss = process.memoryUsage().rss;
+  if (rss > peakRss && process.env.BENCH_HEAP_LOG) {
+    const m = process.memoryUsage();
+    peakSpaces = `${which} peak: heap ${m.heapTotal >> 20} MiB (${v8
+      .getHeapSpaceStatistics()
+      .map((space) => `${space.space_name} ${space.space_size >> 20}`)
+      .join(", ")}), external ${m.external >> 20}, arrayBuffers ${m.arrayBuffers >> 20}`;
+  }
+  peakRss = Math.max(peakRss, rss);
 }, 50);
 
 let stop: () => Promise<void>;
@@ -150,6 +160,14 @@ process.on("message", (message: { type: string }) => {
     void stagger().then(() => process.send!({ type: "staggered" }));
   } else if (message.type === "stop") {
     clearInterval(sampler);
+    // BENCH_HEAP_LOG=1: where the peak was, by V8 heap space (to see what a memory goal is up against).
+    if (peakSpaces) {
+      (globalThis as { gc?: () => void }).gc?.();
+      const after = process.memoryUsage();
+      process.stderr.write(
+        `${peakSpaces}, rss ${peakRss >> 20} MiB; after a full GC: heap used ${after.heapUsed >> 20} MiB\n`,
+      );
+    }
     void stop().finally(() => process.exit(0));
   }
 });

@@ -196,8 +196,14 @@ class Child {
   ) {}
 
   static async start(bot: "lyceum" | "baseline", mode: "webhook" | "polling"): Promise<Child> {
-    const child = fork("bench/commands-child.ts", [], {
-      execArgv: ["--import", "tsx"],
+    // Compiled JavaScript, as `npm start` runs (the script builds first): under tsx both bots would carry its
+    // transpiler's memory and start-up. BENCH_CPU_PROF=<dir>: each child writes a V8 CPU profile there (open it in
+    // Chrome DevTools or speedscope).
+    const child = fork("dist/bench/commands-child.js", [], {
+      execArgv: [
+        ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+        ...(process.env.BENCH_HEAP_LOG ? ["--expose-gc"] : []),
+      ],
       env: {
         ...process.env,
         BENCH_BOT: bot,

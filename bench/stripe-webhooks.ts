@@ -43,6 +43,7 @@ const stripe = await startStripeFake();
 const jobs = new InProcessJobRunner();
 const ctx: CoreContext = {
   prisma: db.prisma,
+  sql: db.sql,
   clock: systemClock,
   config: defaultCoreConfig,
   log: silentLogger,

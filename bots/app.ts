@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import type { CoreConfig, CoreContext } from "../core/context.js";
+import { flushActivity } from "../core/learning/record-activity.js";
 import { kickSenders, platformsWithDueDeliveries } from "../core/messaging/send-deliveries.js";
 import { type ChatGateway, type Clock, type StarsPayments, systemClock } from "../core/ports.js";
 import { ACCESS_SWEEP_JOB, MESSAGING_SWEEP_JOB, PAYMENTS_RECONCILE_JOB } from "../jobs/definitions.js";
@@ -122,6 +123,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       : undefined;
   const ctx: CoreContext = {
     prisma: db.prisma,
+    sql: db.sql,
     clock: options.clock ?? systemClock,
     config: coreConfig,
     log: logger,
@@ -190,6 +192,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       const stopped = await jobs.close({ deadlineMs: left() });
       if (!stopped) logger.warn({ deadlineMs: options.deadlineMs }, "jobs still running at the shutdown deadline");
       await options.afterJobs?.();
+      // Activity events wait in memory for a batch write: written now, while the database is still open.
+      await flushActivity(ctx);
       await db.close();
       return stopped;
     },

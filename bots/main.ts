@@ -2,6 +2,8 @@
  * `npm start`: starts whatever is configured. With no platform token this is the console chat on the embedded
  * database, with the demo catalog: the whole product in a terminal.
  */
+import path from "node:path";
+import { attachmentStore } from "../core/learning/attachments.js";
 import { ACCESS_SWEEP_JOB } from "../jobs/definitions.js";
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
@@ -62,6 +64,8 @@ const app = await createApp({
     ...(telegram && config.TELEGRAM_MODE === "webhook" ? [startupLine.needsTelegramWebhook] : []),
   ],
 }).catch(exitOnFatal);
+// The console writes lesson images and files under the data folder and prints their paths.
+gateway.lessonFiles = { store: attachmentStore(app.ctx), dir: path.resolve(config.LYCEUM_DATA_DIR, "lesson-files") };
 // Until stop() below exists: a platform that refuses to start closes what runs (the database above all) first.
 setGracefulShutdown(async (code) => {
   await telegram?.stop().catch(() => {});

@@ -48,8 +48,21 @@ export const defaultCoreConfig: CoreConfig = {
   reconcileDays: 3,
 };
 
+/**
+ * Parameterised reads (`$1`, `$2` …) straight to the driver, for the few statements every update runs: Prisma's client
+ * costs more CPU per statement than the statement itself there (issue 10's profile). Rows come back as the driver
+ * parses them — pg and PGlite differ on timestamps and 64-bit integers — so callers select `to_jsonb(…)` or text and
+ * convert. Everything else uses Prisma.
+ *
+ * @example const rows = await ctx.sql.query<{ version: string }>('SELECT "version"::text FROM "CatalogVersion"')
+ */
+export interface SqlReader {
+  query<Row>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
 export interface CoreContext {
   prisma: Database;
+  sql: SqlReader;
   clock: Clock;
   config: CoreConfig;
   log: Logger;

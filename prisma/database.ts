@@ -33,6 +33,8 @@ export interface OpenDatabaseOptions {
 
 export interface OpenedDatabase {
   prisma: PrismaClient;
+  /** Reads straight to the driver, for the hot path (CoreContext.sql). */
+  sql: { query<Row>(text: string, params?: readonly unknown[]): Promise<Row[]> };
   kind: "postgres" | "embedded";
   /** Names of migrations applied while opening. */
   applied: string[];
@@ -50,7 +52,7 @@ export interface OpenedDatabase {
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
   let factory: SqlMigrationAwareDriverAdapterFactory;
   let closeDriver: () => Promise<void>;
-  let query: (sql: string) => Promise<{ rows: unknown[] }>;
+  let query: (sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }>;
   let kind: OpenedDatabase["kind"];
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: 10 });
@@ -60,7 +62,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
     );
     factory = postgresAdapterFactory(pool);
     closeDriver = () => pool.end();
-    query = (sql) => pool.query(sql);
+    query = (sql, params) => pool.query(sql, params);
     kind = "postgres";
   } else {
     const dataDir = options.dataDir ?? ".data/pglite";
@@ -68,7 +70,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
     const client = await PGlite.create({ dataDir, loadDataDir: options.loadDataDir });
     factory = pgliteAdapterFactory(client);
     closeDriver = () => client.close();
-    query = (sql) => client.query(sql);
+    query = (sql, params) => client.query(sql, params);
     kind = "embedded";
   }
   let applied: string[] = [];
@@ -93,6 +95,10 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
   );
   return {
     prisma,
+    sql: {
+      query: async <Row>(text: string, params?: readonly unknown[]) =>
+        (await query(text, params ? [...params] : undefined)).rows as Row[],
+    },
     kind,
     applied,
     retried,

@@ -18,6 +18,7 @@ import { handleChatRequest } from "../../core/conversation/handle-request.js";
 import { type ChatInput, parseCommand } from "../../core/conversation/request.js";
 import { stripControlCharacters } from "../../core/text.js";
 import type { ConsoleGateway } from "./console-gateway.js";
+import { saveLessonFiles } from "./console-lesson.js";
 import type { ConsoleTexts } from "./console-texts.js";
 import { type Choice, renderForTerminal } from "./render.js";
 
@@ -78,7 +79,8 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
         chat: { id: user.current, kind: "private" },
         input,
       });
-      const rendered = renderForTerminal(reply, { color: options.color });
+      const files = await saveLessonFiles(reply, options.gateway.lessonFiles);
+      const rendered = renderForTerminal(reply, { color: options.color, files });
       choices = rendered.choices;
       print(rendered.text);
     } else {

@@ -5,6 +5,7 @@
  */
 import type { Reply } from "../../core/conversation/reply.js";
 import type { AccessResult, AccountRef, ChatGateway, GateRef, SendResult } from "../../core/ports.js";
+import { type ConsoleLessonFiles, saveLessonFiles } from "./console-lesson.js";
 import { type ConsoleTexts, consoleTexts } from "./console-texts.js";
 import { renderForTerminal } from "./render.js";
 
@@ -13,6 +14,8 @@ export class ConsoleGateway implements ChatGateway {
   readonly channels = new Map<string, Set<string>>();
   /** Console users who "blocked the bot": sends to them fail as they would on a real platform. */
   readonly blocked = new Set<string>();
+  /** Where lesson files are loaded from and written to; set once the core context exists (bots/main.ts). */
+  lessonFiles: ConsoleLessonFiles | null = null;
 
   constructor(
     private readonly print: (text: string) => void,
@@ -23,7 +26,8 @@ export class ConsoleGateway implements ChatGateway {
 
   async send(account: AccountRef, reply: Reply): Promise<SendResult> {
     if (this.blocked.has(account.externalId)) return { ok: false, reason: "UNREACHABLE" };
-    const { text } = renderForTerminal(reply, { color: this.color });
+    const files = await saveLessonFiles(reply, this.lessonFiles);
+    const { text } = renderForTerminal(reply, { color: this.color, files });
     const header = account.externalId === this.currentUser() ? "📨 " : this.texts.to(account.externalId);
     this.print(`${header}${text}`);
     return { ok: true };

@@ -5,12 +5,19 @@
  */
 import { markupLines, plainText } from "../../core/conversation/markup.js";
 import type { Reply } from "../../core/conversation/reply.js";
+import { renderLessonParts } from "../../core/learning/markdown/render-lesson-parts.js";
 import { stripControlCharacters } from "../../core/text.js";
 
 export type Choice = { action: string } | { url: string };
 
-/** The reply as terminal text and the choices its numbers stand for. */
-export function renderForTerminal(reply: Reply, options: { color: boolean }): { text: string; choices: Choice[] } {
+/**
+ * The reply as terminal text and the choices its numbers stand for. A lesson (`markdown`) follows its heading as
+ * plain text, each image or file as a line with its path in `files` (saveLessonFiles), or its name when not saved.
+ */
+export function renderForTerminal(
+  reply: Reply,
+  options: { color: boolean; files?: ReadonlyMap<number, string> },
+): { text: string; choices: Choice[] } {
   const choices: Choice[] = [];
   const blocks: string[] = [];
   const bold = (s: string) => (options.color ? `\x1b[1m${s}\x1b[22m` : s);
@@ -21,6 +28,20 @@ export function renderForTerminal(reply: Reply, options: { color: boolean }): { 
       .map((line) => line.map((span) => (span.bold ? bold(span.text) : span.text)).join(""))
       .join("\n");
     if (message.image) text += `\n[image: ${plain(message.image.alt)} — ${plain(message.image.url)}]`;
+    if (message.markdown !== undefined) {
+      for (const part of renderLessonParts(message.markdown, {
+        platform: "console",
+        attachments: message.attachments ?? [],
+      })) {
+        if (part.kind === "text") {
+          if (part.text.trim()) text += `\n\n${part.text}`;
+          continue;
+        }
+        const icon = part.attachment.kind === "photo" ? "🖼" : "📎";
+        const where = plain(options.files?.get(part.attachment.id) ?? part.attachment.fileName);
+        text += `\n\n${icon} ${part.caption ? `${part.caption} — ` : ""}${where}`;
+      }
+    }
     for (const row of message.buttons ?? []) {
       const cells = row.map((button) => {
         choices.push("url" in button ? { url: button.url } : { action: button.action });

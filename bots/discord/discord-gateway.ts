@@ -26,6 +26,7 @@ import {
 import type { Logger } from "../../core/context.js";
 import { plainText, type Reply } from "../../core/conversation/reply.js";
 import { messages } from "../../core/i18n/index.js";
+import type { AttachmentStore } from "../../core/learning/attachments.js";
 import type {
   AccessResult,
   AccountRef,
@@ -37,7 +38,7 @@ import type {
 } from "../../core/ports.js";
 import { stripControlCharacters } from "../../core/text.js";
 import { requestNeverLeft } from "../request-outcome.js";
-import { renderReply } from "./discord-render.js";
+import { renderReplyWithFiles } from "./discord-lesson.js";
 
 /** Discord's JSON error codes we act on. */
 export const DiscordCode = {
@@ -81,7 +82,13 @@ export class DiscordGateway implements ChatGateway {
 
   constructor(
     private readonly client: Client,
-    private readonly options: { guildId: string; log: Logger; sendsPerSecond?: number },
+    private readonly options: {
+      guildId: string;
+      log: Logger;
+      sendsPerSecond?: number;
+      /** Loads a lesson's files for DMs that carry one. */
+      attachments?: AttachmentStore;
+    },
   ) {
     this.pacer = new DeliveryPacer(options.sendsPerSecond ?? 24.5); // two requests per first DM: under 50 requests/s
   }
@@ -123,7 +130,7 @@ export class DiscordGateway implements ChatGateway {
       const user = await this.client.users.fetch(account.externalId);
       const channel = await user.createDM();
       posting = true;
-      for (const payload of renderReply(reply, m)) {
+      for (const payload of await renderReplyWithFiles(reply, m, this.options.attachments)) {
         await this.post(channel, payload);
         delivered += 1;
       }
@@ -163,7 +170,7 @@ export class DiscordGateway implements ChatGateway {
       const noted = first
         ? { messages: [{ ...first, text: `${m.discord.dmClosed}\n${first.text}` }, ...others] }
         : reply;
-      for (const payload of renderReply(noted, m)) {
+      for (const payload of await renderReplyWithFiles(noted, m, this.options.attachments)) {
         // `interaction.followUp`, through the REST client that never retries.
         const options: InteractionReplyOptions = { ...payload, flags: MessageFlags.Ephemeral };
         const { body, files } = await MessagePayload.create(webhook, options).resolveBody().resolveFiles();

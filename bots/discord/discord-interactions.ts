@@ -24,11 +24,13 @@ import { escapeMarkup, plainText, type Reply } from "../../core/conversation/rep
 import { type ChatInput, parseCommand } from "../../core/conversation/request.js";
 import { type Messages, messages } from "../../core/i18n/index.js";
 import { resolveMember } from "../../core/identity/resolve-member.js";
+import { type AttachmentStore, attachmentStore } from "../../core/learning/attachments.js";
 import { stripControlCharacters, truncateText } from "../../core/text.js";
 import { ACCEPT_ANSWER_COMMAND, commandText } from "./discord-commands.js";
 import { onAcceptAnswer } from "./discord-forum.js";
 import { type DiscordGateway, describeError } from "./discord-gateway.js";
-import { ADD_COURSE_MODAL, COUPON_PREFIX, REFUND_MODAL_PREFIX, renderReply } from "./discord-render.js";
+import { renderReplyWithFiles } from "./discord-lesson.js";
+import { ADD_COURSE_MODAL, COUPON_PREFIX, REFUND_MODAL_PREFIX } from "./discord-render.js";
 import { platformUser } from "./discord-roles.js";
 
 type Repliable =
@@ -50,8 +52,8 @@ async function memberMessages(ctx: CoreContext, interaction: BaseInteraction): P
 }
 
 /** Sends a neutral reply as the (deferred) ephemeral answer, more messages as ephemeral follow-ups. */
-async function answer(interaction: Repliable, reply: Reply, m: Messages): Promise<void> {
-  const [first, ...rest] = renderReply(reply, m);
+async function answer(interaction: Repliable, reply: Reply, m: Messages, attachments?: AttachmentStore): Promise<void> {
+  const [first, ...rest] = await renderReplyWithFiles(reply, m, attachments);
   if (interaction.deferred || interaction.replied) await interaction.editReply(first!);
   else await interaction.reply({ ...first!, flags: MessageFlags.Ephemeral });
   for (const payload of rest) await interaction.followUp({ ...payload, flags: MessageFlags.Ephemeral });
@@ -69,7 +71,7 @@ async function run(context: InteractionContext, interaction: Repliable, input: C
         input,
       })
     : { messages: [{ text: (await memberMessages(ctx, interaction)).errors.INVALID_ACTION({}) }] };
-  await answer(interaction, reply, await memberMessages(ctx, interaction));
+  await answer(interaction, reply, await memberMessages(ctx, interaction), attachmentStore(ctx));
 }
 
 function textInput(id: string, label: string, options: { required?: boolean; long?: boolean; max?: number } = {}) {

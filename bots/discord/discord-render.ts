@@ -5,9 +5,15 @@
  * rows (callback buttons carry the action as their custom id, links are link buttons). A "buy" button gets a coupon
  * button beside it, which opens a modal.
  */
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type MessageActionRowComponentBuilder } from "discord.js";
+import {
+  ActionRowBuilder,
+  type AttachmentBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  type MessageActionRowComponentBuilder,
+} from "discord.js";
 import { markupLines, plainText, type Span, splitMarkup } from "../../core/conversation/markup.js";
-import type { Reply } from "../../core/conversation/reply.js";
+import type { Button, Reply } from "../../core/conversation/reply.js";
 import type { Messages } from "../../core/i18n/index.js";
 import { truncateText } from "../../core/text.js";
 
@@ -22,6 +28,8 @@ export const DISCORD_LIMITS = { content: 2000, rows: 5, perRow: 5, label: 80, cu
 export interface DiscordMessagePayload {
   content: string;
   components: ActionRowBuilder<MessageActionRowComponentBuilder>[];
+  /** A lesson's image or file, uploaded with the message. */
+  files?: AttachmentBuilder[];
   /** Nothing in a reply pings anyone, whatever a name or a title says. */
   allowedMentions: { parse: [] };
 }
@@ -87,37 +95,46 @@ export function renderReply(reply: Reply, m: Messages): DiscordMessagePayload[] 
       else parts.push(url);
     }
     if (parts.length === 0) parts.push("\u200b");
-    const rows: ActionRowBuilder<MessageActionRowComponentBuilder>[] = [];
-    for (const buttons of message.buttons ?? []) {
-      const row = new ActionRowBuilder<MessageActionRowComponentBuilder>();
-      for (const button of buttons) {
-        if (row.components.length >= DISCORD_LIMITS.perRow) break;
-        const label = buttonLabel(button.label);
-        if ("url" in button) {
-          row.addComponents(new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel(label).setURL(button.url));
-          continue;
-        }
-        row.addComponents(
-          new ButtonBuilder()
-            .setStyle(ButtonStyle.Primary)
-            .setLabel(label)
-            .setCustomId(truncateText(button.action, DISCORD_LIMITS.customId) || "-"),
-        );
-        const buy = /^buy (\d{1,9})$/.exec(button.action);
-        if (buy && row.components.length < DISCORD_LIMITS.perRow) {
-          row.addComponents(
-            new ButtonBuilder()
-              .setStyle(ButtonStyle.Secondary)
-              .setLabel(buttonLabel(m.discord.couponButton))
-              .setCustomId(`${COUPON_PREFIX}${buy[1]}`),
-          );
-        }
-      }
-      if (row.components.length && rows.length < DISCORD_LIMITS.rows) rows.push(row);
-    }
+    const rows = buttonRows(message.buttons, m);
     parts.forEach((content, index) => {
       payloads.push({ content, components: index === parts.length - 1 ? rows : [], allowedMentions: { parse: [] } });
     });
   }
   return payloads.length ? payloads : [{ content: "\u200b", components: [], allowedMentions: { parse: [] } }];
+}
+
+/** Neutral buttons as Discord button rows (at most 5 × 5); a "buy" button gets a coupon button beside it. */
+export function buttonRows(
+  buttons: Button[][] | undefined,
+  m: Messages,
+): ActionRowBuilder<MessageActionRowComponentBuilder>[] {
+  const rows: ActionRowBuilder<MessageActionRowComponentBuilder>[] = [];
+  for (const row of buttons ?? []) {
+    const built = new ActionRowBuilder<MessageActionRowComponentBuilder>();
+    for (const button of row) {
+      if (built.components.length >= DISCORD_LIMITS.perRow) break;
+      const label = buttonLabel(button.label);
+      if ("url" in button) {
+        built.addComponents(new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel(label).setURL(button.url));
+        continue;
+      }
+      built.addComponents(
+        new ButtonBuilder()
+          .setStyle(ButtonStyle.Primary)
+          .setLabel(label)
+          .setCustomId(truncateText(button.action, DISCORD_LIMITS.customId) || "-"),
+      );
+      const buy = /^buy (\d{1,9})$/.exec(button.action);
+      if (buy && built.components.length < DISCORD_LIMITS.perRow) {
+        built.addComponents(
+          new ButtonBuilder()
+            .setStyle(ButtonStyle.Secondary)
+            .setLabel(buttonLabel(m.discord.couponButton))
+            .setCustomId(`${COUPON_PREFIX}${buy[1]}`),
+        );
+      }
+    }
+    if (built.components.length && rows.length < DISCORD_LIMITS.rows) rows.push(built);
+  }
+  return rows;
 }

@@ -15,6 +15,7 @@
  */
 import { Client, Events, GatewayIntentBits, type Guild, Routes, Status } from "discord.js";
 import type { CoreContext } from "../../core/context.js";
+import { attachmentStore } from "../../core/learning/attachments.js";
 import { ACCESS_SWEEP_JOB } from "../../jobs/definitions.js";
 import type { ComponentStatus } from "../http/readiness.js";
 import { type OptionalStep, retryTransient, runOptionalStep } from "../startup/retry.js";
@@ -242,6 +243,7 @@ function buildClient(
     guildId: options.guildId,
     log: ctx.log,
     sendsPerSecond: options.sendsPerSecond,
+    attachments: attachmentStore(ctx),
   });
 
   // --- 429 and invalid requests (401/403/429), counted in Discord's 10-minute window

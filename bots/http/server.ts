@@ -3,7 +3,7 @@
  * Answers fast: the event is applied in one short transaction, and anything slow (gates, messages) goes to the
  * outbox.
  */
-import Fastify, { type FastifyBaseLogger } from "fastify";
+import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { handlePaymentEvent } from "../../core/commerce/handle-payment-event.js";
 import type { CoreContext } from "../../core/context.js";
 import { WebhookSignatureError } from "../../core/ports.js";
@@ -23,7 +23,13 @@ export interface HttpServerOptions {
  * the metrics listener (bots/http/metrics.ts).
  */
 export function buildHttpServer(ctx: CoreContext, logger?: AppLogger, options: HttpServerOptions = {}) {
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 1_048_576 });
+  // No "incoming request" / "request completed" pair per webhook: at hundreds of updates a second they cost more CPU
+  // than the reply and say nothing the handlers do not log (failures, refusals, Stripe outcomes).
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger | undefined,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1_048_576,
+  });
 
   if (options.metricsToken) registerMetrics(app, ctx, { token: options.metricsToken });
   if (options.readiness) registerReadiness(app, options.readiness);

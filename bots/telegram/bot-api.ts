@@ -3,11 +3,33 @@
  * own bot, Telegraf when a creator mounts the features into theirs). Every refusal becomes one error type carrying
  * Telegram's code, description and `retry_after`, so the decisions on them are written once.
  */
-import { type Api, GrammyError, HttpError } from "grammy";
+import { type Api, GrammyError, HttpError, InputFile } from "grammy";
 import { requestNeverLeft, socketErrorCode } from "../request-outcome.js";
 
 export interface BotApi {
   call<T = unknown>(method: string, params: Record<string, unknown>): Promise<T>;
+}
+
+/**
+ * A file to upload as a parameter (`photo`, `document`): each client sends it as multipart in its own way (grammY's
+ * InputFile, Telegraf's `{ source, filename }`), so the send path stays written once.
+ */
+export class UploadFile {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly fileName: string,
+  ) {}
+}
+
+/** `params` with every UploadFile turned into what the client uploads. */
+export function withUploads(
+  params: Record<string, unknown>,
+  upload: (file: UploadFile) => unknown,
+): Record<string, unknown> {
+  if (!Object.values(params).some((value) => value instanceof UploadFile)) return params;
+  return Object.fromEntries(
+    Object.entries(params).map(([key, value]) => [key, value instanceof UploadFile ? upload(value) : value]),
+  );
 }
 
 /**
@@ -61,7 +83,8 @@ export function grammyBotApi(api: Api): BotApi {
   return {
     async call<T>(method: string, params: Record<string, unknown>): Promise<T> {
       try {
-        return (await raw[method]!(params)) as T;
+        const payload = withUploads(params, (file) => new InputFile(file.bytes, file.fileName));
+        return (await raw[method]!(payload)) as T;
       } catch (error) {
         if (error instanceof GrammyError) {
           throw new BotApiError(error.error_code, error.description, error.parameters.retry_after);

@@ -20,6 +20,7 @@ import { plainText, type Reply, textReply } from "../../core/conversation/reply.
 import { type ChatInput, type ChatRequest, parseCommand } from "../../core/conversation/request.js";
 import { messages } from "../../core/i18n/index.js";
 import { localeFromLanguageCode, type PlatformUser } from "../../core/identity/resolve-member.js";
+import { attachmentStore } from "../../core/learning/attachments.js";
 import { stripControlCharacters, truncateText } from "../../core/text.js";
 import type { BotApi } from "./bot-api.js";
 import { sendReply } from "./render.js";
@@ -156,7 +157,7 @@ async function converse(deps: TelegramDeps, api: BotApi, from: User, chatId: num
     botLink: `https://t.me/${deps.botUsername}?start=`,
   };
   const reply = await handleChatRequest(deps.ctx, request);
-  await sendReply(api, chatId, reply);
+  await sendReply(api, chatId, reply, { attachments: attachmentStore(deps.ctx) });
 }
 
 // --- Stars payments

@@ -6,8 +6,10 @@
  */
 import { markupLines, plainLength, plainText, type Span, splitMarkup } from "../../core/conversation/markup.js";
 import type { Button, Reply, ReplyMessage } from "../../core/conversation/reply.js";
+import type { AttachmentStore } from "../../core/learning/attachments.js";
 import { stripControlCharacters, truncateText, truncateUtf8 } from "../../core/text.js";
 import type { BotApi } from "./bot-api.js";
+import { sendLesson } from "./send-lesson.js";
 
 /** Telegram's limits, counted after entities are parsed (UTF-16 code units). */
 export const TELEGRAM_LIMITS = { text: 4096, caption: 1024, callbackDataBytes: 64, buttonText: 64 } as const;
@@ -68,19 +70,23 @@ export function inlineKeyboard(rows: Button[][] | undefined): Record<string, unk
   };
 }
 
-/** Sends one neutral reply to a chat, message by message. Throws BotApiError on the first refusal. */
+/**
+ * Sends one neutral reply to a chat, message by message. Throws BotApiError on the first refusal. `attachments` loads
+ * a lesson's images and files (without it they are named, not sent).
+ */
 export async function sendReply(
   api: BotApi,
   chatId: number | string,
   reply: Reply,
-  options: { messageThreadId?: number; replyToMessageId?: number } = {},
+  options: { messageThreadId?: number; replyToMessageId?: number; attachments?: AttachmentStore } = {},
 ): Promise<number | undefined> {
   let lastId: number | undefined;
   const where: Record<string, unknown> = { chat_id: chatId };
   if (options.messageThreadId) where.message_thread_id = options.messageThreadId;
   if (options.replyToMessageId)
     where.reply_parameters = { message_id: options.replyToMessageId, allow_sending_without_reply: true };
-  for (const message of reply.messages) lastId = (await sendMessage(api, where, message)) ?? lastId;
+  for (const message of reply.messages)
+    lastId = (await sendMessage(api, where, message, options.attachments)) ?? lastId;
   return lastId;
 }
 
@@ -88,9 +94,16 @@ async function sendMessage(
   api: BotApi,
   where: Record<string, unknown>,
   message: ReplyMessage,
+  attachments: AttachmentStore | undefined,
 ): Promise<number | undefined> {
   const keyboard = inlineKeyboard(message.buttons);
   let lastId: number | undefined;
+  if (message.markdown !== undefined) {
+    const markdown = message.markdown;
+    lastId = await sendLesson(api, where, { ...message, markdown }, telegramTexts(message.text), keyboard, attachments);
+    if (message.invoice) lastId = (await sendInvoice(api, where, message.invoice)) ?? lastId;
+    return lastId;
+  }
   const captions = message.image ? telegramTexts(message.text, TELEGRAM_LIMITS.caption) : [];
   if (message.image && captions.length <= 1) {
     const sent = await api.call<{ message_id: number }>("sendPhoto", {

@@ -17,6 +17,7 @@ import { Api, Bot, webhookCallback } from "grammy";
 import type { Update } from "grammy/types";
 import type { CoreContext } from "../../core/context.js";
 import { commandList } from "../../core/conversation/handle-request.js";
+import { attachmentStore } from "../../core/learning/attachments.js";
 import { truncateText } from "../../core/text.js";
 import type { ComponentStatus } from "../http/readiness.js";
 import { type OptionalStep, runOptionalStep } from "../startup/retry.js";
@@ -142,6 +143,7 @@ export function createTelegram(options: TelegramOptions): TelegramBot {
       bot.botInfo = await essentialCall("getMe", () => setup.getMe(), { log: ctx.log });
       deps = { ctx, botUsername: bot.botInfo.username };
       gateway.linkStore = coreInviteLinkStore(ctx);
+      gateway.attachments = attachmentStore(ctx);
       if (mode === "webhook") {
         if (!http) throw new Error("Telegram webhook mode needs the HTTP server");
         const callback = webhookCallback(bot, "fastify", {

@@ -16,7 +16,8 @@ import type { Update } from "grammy/types";
 import type { Context, MiddlewareFn, Telegram } from "telegraf";
 import { TelegramError } from "telegraf";
 import type { CoreContext } from "../../core/context.js";
-import { type BotApi, BotApiError } from "./bot-api.js";
+import { attachmentStore } from "../../core/learning/attachments.js";
+import { type BotApi, BotApiError, withUploads } from "./bot-api.js";
 import { coreInviteLinkStore, handleTelegramUpdate } from "./handle-update.js";
 import { TelegramGateway } from "./telegram-gateway.js";
 
@@ -31,7 +32,8 @@ export function telegrafBotApi(telegram: Telegram, maxRetryDelaySeconds = 10): B
   const callApi = telegram.callApi.bind(telegram) as unknown as (method: string, payload: unknown) => Promise<unknown>;
   const once = async (method: string, params: Record<string, unknown>) => {
     try {
-      return await callApi(method, params);
+      const payload = withUploads(params, (file) => ({ source: Buffer.from(file.bytes), filename: file.fileName }));
+      return await callApi(method, payload);
     } catch (error) {
       if (error instanceof TelegramError) {
         throw new BotApiError(error.code, error.description, error.parameters?.retry_after);
@@ -74,6 +76,7 @@ export function createLyceumTelegraf(
       const me = await telegram.getMe();
       const deps = { ctx, botUsername: me.username };
       gateway.linkStore = coreInviteLinkStore(ctx);
+      gateway.attachments = attachmentStore(ctx);
       const middleware: MiddlewareFn<Context> = async (context, next) => {
         // Telegraf's update objects are the Bot API's JSON, the same shape grammY types describe.
         const handled = await handleTelegramUpdate(deps, context.update as unknown as Update, api);

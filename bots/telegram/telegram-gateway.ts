@@ -6,6 +6,7 @@
  * never retried.
  */
 import type { Reply } from "../../core/conversation/reply.js";
+import type { AttachmentStore } from "../../core/learning/attachments.js";
 import type {
   AccessResult,
   AccountRef,
@@ -29,6 +30,8 @@ export class TelegramGateway implements ChatGateway, StarsPayments {
   /** One join-request link per chat, made once: whoever follows it is checked against their entitlement. */
   private readonly inviteLinks = new Map<string, Promise<string>>();
   linkStore: InviteLinkStore | null = null;
+  /** Where lesson files are loaded from and their file ids kept; set with the core context, like linkStore. */
+  attachments: AttachmentStore | null = null;
 
   /**
    * `api` serves idempotent calls (gates, look-ups) and may retry anything; `sendApi` carries messages and must only
@@ -49,7 +52,9 @@ export class TelegramGateway implements ChatGateway, StarsPayments {
       },
     };
     try {
-      const messageId = await sendReply(counting, account.chatId ?? account.externalId, reply);
+      const messageId = await sendReply(counting, account.chatId ?? account.externalId, reply, {
+        attachments: this.attachments ?? undefined,
+      });
       return { ok: true, messageId: messageId === undefined ? undefined : String(messageId) };
     } catch (error) {
       const e = asApiError(error);

@@ -9,17 +9,25 @@ export type ProductWithOffers = Prisma.ProductGetPayload<{
   include: {
     offers: true;
     tags: { include: { tag: true } };
-    lessons: { select: { id: true; position: true; titleEn: true; titleZh: true } };
+    lessons: { select: typeof lessonSelect };
   };
 }>;
+
+/** What a course page shows of each lesson; drafts are cached too (staff see them), `lessonsFor` hides them. */
+const lessonSelect = {
+  id: true,
+  position: true,
+  slug: true,
+  titleEn: true,
+  titleZh: true,
+  published: true,
+  freePreview: true,
+} as const;
 
 const include = {
   offers: { where: { active: true }, orderBy: { id: "asc" as const } },
   tags: { include: { tag: true } },
-  lessons: {
-    select: { id: true, position: true, titleEn: true, titleZh: true },
-    orderBy: { position: "asc" as const },
-  },
+  lessons: { select: lessonSelect, orderBy: { position: "asc" as const } },
 };
 
 // --- The published catalog, cached
@@ -40,8 +48,11 @@ const caches = new WeakMap<object, CachedCatalog>();
  * lessons queries of every /courses and /course.
  */
 async function publishedCatalog(ctx: CoreContext): Promise<CachedCatalog> {
-  const rows = await ctx.prisma.$queryRaw<{ version: bigint }[]>`SELECT "version" FROM "CatalogVersion" WHERE "id" = 1`;
-  const version = rows[0]?.version ?? -1n;
+  // As text: pg and PGlite return 64-bit integers differently.
+  const rows = await ctx.sql.query<{ version: string }>(
+    `SELECT "version"::text AS "version" FROM "CatalogVersion" WHERE "id" = 1`,
+  );
+  const version = rows[0] ? BigInt(rows[0].version) : -1n;
   const cached = caches.get(ctx.prisma);
   if (cached && version >= 0n && cached.version === version) return cached;
   const [products, tags] = await Promise.all([
@@ -66,16 +77,19 @@ function matches(product: ProductWithOffers, query: string): boolean {
 }
 
 /**
- * @example await listProducts(ctx, { query: "python" })  // tag slug, or text in titles and summaries
+ * Published products matching a query (a tag slug, or text in titles and summaries in either language) and the tags,
+ * from one look at the catalog: /courses shows both, and two looks would check the catalog's version twice.
+ *
+ * @example const { products, tags } = await browseCatalog(ctx, { query: "python" })
  */
-export async function listProducts(
+export async function browseCatalog(
   ctx: CoreContext,
   options: { query?: string; limit?: number } = {},
-): Promise<ProductWithOffers[]> {
+): Promise<{ products: ProductWithOffers[]; tags: Tag[] }> {
   const query = options.query === undefined ? undefined : truncateText(options.query.trim(), 100);
-  const { products } = await publishedCatalog(ctx);
+  const { products, tags } = await publishedCatalog(ctx);
   const found = query ? products.filter((product) => matches(product, query)) : products;
-  return found.slice(0, options.limit ?? 20);
+  return { products: found.slice(0, options.limit ?? 20), tags };
 }
 
 export async function getProduct(ctx: CoreContext, productId: number): Promise<ProductWithOffers | null> {
@@ -83,6 +97,15 @@ export async function getProduct(ctx: CoreContext, productId: number): Promise<P
   return products.find((product) => product.id === productId) ?? null;
 }
 
-export async function listTags(ctx: CoreContext): Promise<Tag[]> {
-  return (await publishedCatalog(ctx)).tags;
+/**
+ * A product's lessons as a reader sees them, in order: members only the published ones, staff all. The reader's
+ * lesson numbers are positions in this list (core/learning/decide-lesson-access.ts counts the same way).
+ *
+ * @example lessonsFor(product, { staff: isStaff(member.role) }).forEach((lesson, i) => line(i + 1, lesson))
+ */
+export function lessonsFor(
+  product: Pick<ProductWithOffers, "lessons">,
+  options: { staff: boolean },
+): ProductWithOffers["lessons"] {
+  return options.staff ? product.lessons : product.lessons.filter((lesson) => lesson.published);
 }

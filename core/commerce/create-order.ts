@@ -7,6 +7,7 @@ import { activeEntitlementWhere } from "../access/entitlement-window.js";
 import { kickOutbox } from "../access/outbox.js";
 import { AppError } from "../app-error.js";
 import type { CoreContext } from "../context.js";
+import { recordActivity } from "../learning/record-activity.js";
 import { markOrderPaid } from "./mark-order-paid.js";
 import { applyCoupon } from "./pricing.js";
 
@@ -101,13 +102,11 @@ export async function createOrder(ctx: CoreContext, options: CreateOrderOptions)
     }
     return created;
   });
-  await ctx.prisma.activityEvent.create({
-    data: {
-      memberId: options.memberId,
-      kind: "order.created",
-      productId: order.productId,
-      data: { orderId: order.id },
-    },
+  recordActivity(ctx, {
+    memberId: options.memberId,
+    kind: "order_created",
+    productId: order.productId,
+    data: { orderId: order.id },
   });
   if (order.status === "PAID") await kickOutbox(ctx);
   return order;

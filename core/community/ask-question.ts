@@ -5,6 +5,7 @@
  */
 import type { CoreContext } from "../context.js";
 import { type PlatformUser, resolveMember } from "../identity/resolve-member.js";
+import { recordActivity } from "../learning/record-activity.js";
 import { stripControlCharacters, truncateText } from "../text.js";
 
 export async function askQuestion(
@@ -26,9 +27,7 @@ export async function askQuestion(
         body: truncateText(body, 4000),
       },
     });
-    await ctx.prisma.activityEvent.create({
-      data: { memberId: member.id, kind: "question.asked", data: { questionId: question.id } },
-    });
+    recordActivity(ctx, { memberId: member.id, kind: "question_asked", data: { questionId: question.id } });
     return { questionId: question.id, isNew: true };
   } catch (error) {
     const again = await ctx.prisma.question.findUnique({ where: key });

@@ -24,6 +24,7 @@ import {
 } from "./commands/creator-orders.js";
 import { courseCommand, coursesCommand, helpCommand, startCommand } from "./commands/member-catalog.js";
 import { buyCommand, myCoursesCommand, ordersCommand, refundCommand } from "./commands/member-commerce.js";
+import { doneCommand, learnCommand, lessonCommand } from "./commands/member-learning.js";
 import { languageCommand, linkCommand, profileCommand } from "./commands/member-profile.js";
 import {
   optInCommand,
@@ -50,6 +51,9 @@ export const COMMANDS: readonly Command[] = [
   courseCommand,
   buyCommand,
   myCoursesCommand,
+  learnCommand,
+  lessonCommand,
+  doneCommand,
   ordersCommand,
   refundCommand,
   languageCommand,

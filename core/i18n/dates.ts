@@ -22,13 +22,22 @@ function formatter(tag: string, timeZone: string, withTime: boolean): Intl.DateT
 }
 
 /** Whether `timeZone` is an IANA zone this runtime knows (members type it in /timezone). */
+/** Zones already checked: building a DateTimeFormat to find out costs more than the formatting it guards. */
+const knownZones = new Map<string, boolean>();
+
 export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-    return true;
-  } catch {
-    return false;
+  let valid = knownZones.get(timeZone);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    // Bounded: members type zones, and a flood of invalid ones must not grow memory without end.
+    if (knownZones.size < 1000) knownZones.set(timeZone, valid);
   }
+  return valid;
 }
 
 const zoneOrUtc = (timeZone: string | null | undefined) => (timeZone && isValidTimeZone(timeZone) ? timeZone : "UTC");

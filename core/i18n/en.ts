@@ -15,7 +15,7 @@ export const en = {
     `Welcome back, ${p.name}. /courses for the catalog, /mycourses for your library, /help for everything.`,
   referralRecorded: "You joined through a friend's invitation: thank you both!",
   helpMember:
-    "**Commands**\n/courses [tag or words] — browse or search the catalog\n/course <id> — details of one course\n/buy <id> [coupon] — buy it\n/mycourses — your library and paid channels\n/orders — your orders\n/refund <order> [reason] — ask for a refund\n/language [en|zh] — 中文 / English\n/profile — your profile and invite code\n/link [code] — link your Telegram and Discord accounts\n/settings — announcements, offers, quiet hours (/optout, /optin, /quiet, /timezone)",
+    "**Commands**\n/courses [tag or words] — browse or search the catalog\n/course <id> — details of one course\n/buy <id> [coupon] — buy it\n/mycourses — your library and paid channels\n/learn — continue where you left off\n/lesson <course> [n] — open a lesson (course id or name)\n/orders — your orders\n/refund <order> [reason] — ask for a refund\n/language [en|zh] — 中文 / English\n/profile — your profile and invite code\n/link [code] — link your Telegram and Discord accounts\n/settings — announcements, offers, quiet hours (/optout, /optin, /quiet, /timezone)",
   helpStaff:
     "**Creator commands**\n/confirm [order] — confirm a manual payment (no order: list those waiting)\n/refunds — refund requests, to approve or deny\n/grant <member> <product> [days] — give access\n/revoke <member> <product> — take access away\n/addcourse — add a course (guided), or /addcourse <price> <currency> [monthly] | <English title> | <中文标题>\n/gate <channel> <product ids…> — bind a paid channel to products; /gate alone lists them\n/role <member> creator|moderator|member — appoint a creator or moderator (owner only)\n/broadcast <text> — an announcement to everyone or a segment, previewed before it is sent\n/reconcile [days] — check payments, refunds and disputes against Stripe now and repair differences\n/cancel — stop a guided step",
   unknownCommand: (p: P) => `I don't know /${p.name}. Send /help to see what I can do.`,
@@ -52,6 +52,9 @@ export const en = {
     gate: "Bind a paid channel to products",
     role: "Appoint a creator or moderator",
     reconcile: "Check payments against Stripe now",
+    learn: "Continue where you left off",
+    lesson: "Open a lesson",
+    done: "Mark a lesson done",
   } as Record<string, string>,
   // --- Catalog
   kind: { COURSE: "Course", ARTICLE: "Article", LIVE_SESSION: "Live session", BUNDLE: "Bundle" } as Record<
@@ -233,7 +236,55 @@ export const en = {
     role: "/role <member id or @username> creator | moderator | member",
     reconcile: "/reconcile [days, 1–90]",
     addcourse: "/addcourse <price> <currency> [monthly] | <English title> | <中文标题>",
+    lesson: "/lesson <course id or name> [lesson number]",
+    done: "/done <lesson id>",
   } as Record<string, string>,
+  // --- Learning: lessons in chat
+  learning: {
+    heading: (p: P) => `**${p.course}**\nLesson ${p.number}/${p.total}: ${p.title}`,
+    draft: "📝 Draft: members do not see it until it is published.",
+    preview: "🎁 Free preview. The whole course opens when you buy it.",
+    otherLanguage: "(No English text yet: here it is in Chinese.)",
+    buttonPrevious: "◀ Previous",
+    buttonNext: "Next ▶",
+    buttonMarkDone: "Mark done",
+    buttonDone: "✓ Done",
+    buttonContents: "Contents",
+    buttonRenew: "Renew",
+    buttonBuyAgain: "Buy again",
+    buttonPreview: "Read the free preview",
+    buttonStartCourse: "▶ Start learning",
+    buttonContinueCourse: "▶ Continue",
+    buttonLearn: "▶ Continue learning",
+    buttonStart: (p: P) => `Start: ${p.title}`,
+    buttonContinue: (p: P) => `Continue: ${p.title}`,
+    markedDone: (p: P) => `✓ Lesson ${p.number}/${p.total} done: ${p.title}\nProgress: ${p.progress}`,
+    alreadyDone: (p: P) => `Lesson ${p.number}/${p.total} is already done. Progress: ${p.progress}`,
+    courseFinished: (p: P) => `🎉 You finished **${p.course}**!`,
+    courseNotFound: (p: P) => `There is no course ${p.course}. /learn lists yours, /courses the catalog.`,
+    lessonGone: "That lesson does not exist (any more). /learn takes you back to your courses.",
+    lessonNotFound: (p: P) =>
+      `**${p.course}** has no lesson ${p.number}; it has ${p.total}. /course ${p.id} lists them.`,
+    noLessons: (p: P) => `**${p.course}** has no lessons yet.`,
+    noAccess: (p: P) => `Lesson ${p.number} of **${p.course}** is for members who bought the course.`,
+    accessEnded: {
+      EXPIRED: (p: P) =>
+        `Your access to **${p.course}** has ended, so its lessons are closed. Renew to carry on: your progress is kept.`,
+      REFUNDED: (p: P) =>
+        `Your purchase of **${p.course}** was refunded, so its lessons are closed. Buy it again to come back: your progress is kept.`,
+      REVOKED: (p: P) =>
+        `Your access to **${p.course}** was withdrawn, so its lessons are closed. Ask the creator if this is a mistake, or buy it again.`,
+    } as Record<string, (p: P) => string>,
+    notReleased: (p: P) =>
+      `Lesson ${p.number} of **${p.course}** opens on ${p.when}. This course releases its lessons one at a time.`,
+    learnTitle: "**Your courses**",
+    learnLine: (p: P) => `**${p.id}.** ${p.title} — ${p.progress}`,
+    learnHint: "Tap a course to continue where you left off.",
+    learnEmpty: "You have no courses to learn yet. /courses to find one.",
+    courseProgress: (p: P) => `Your progress: ${p.progress}`,
+    previewMark: "free preview",
+    draftMark: "draft",
+  },
   // --- Notices (sent later, through the outbox)
   notices: {
     paymentReceived: (p: P) => `✅ Payment received for order #${p.order}. It's yours: /mycourses`,

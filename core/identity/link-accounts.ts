@@ -8,6 +8,7 @@ import type { Platform, Role } from "../../prisma/generated/enums.js";
 import { addToOutbox, kickOutbox } from "../access/outbox.js";
 import { AppError } from "../app-error.js";
 import type { CoreContext, Transaction } from "../context.js";
+import { flushActivity } from "../learning/record-activity.js";
 
 export const LINK_CODE_MINUTES = 10;
 const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I: codes are typed by hand
@@ -37,6 +38,8 @@ export async function redeemLinkCode(
 ): Promise<RedeemResult> {
   const now = ctx.clock.now();
   const code = options.code.trim().toUpperCase();
+  // Activity still waiting in memory is written first, so the merge below moves it with the rest.
+  await flushActivity(ctx);
   const result = await ctx.prisma.$transaction(async (tx): Promise<RedeemResult> => {
     const row = /^[A-Z0-9]{8}$/.test(code) ? await tx.linkCode.findUnique({ where: { code } }) : null;
     if (!row || row.usedAt || row.expiresAt <= now) throw new AppError("LINK_CODE_INVALID");
@@ -89,6 +92,26 @@ async function mergeMembers(tx: Transaction, ids: { into: number; from: number }
   );
   await tx.couponRedemption.deleteMany({ where: { memberId: from, couponId: { in: coupons } } });
   await tx.couponRedemption.updateMany({ where: { memberId: from }, data: moveTo });
+  // Lesson progress is one row per member and lesson: where both read a lesson, the target keeps one row with the
+  // earliest opening, the latest visit and the earliest completion.
+  const sourceProgress = await tx.lessonProgress.findMany({ where: { memberId: from } });
+  for (const row of sourceProgress) {
+    const key = { memberId_lessonId: { memberId: into, lessonId: row.lessonId } };
+    const mine = await tx.lessonProgress.findUnique({ where: key });
+    if (!mine) {
+      await tx.lessonProgress.create({ data: { ...row, memberId: into } });
+      continue;
+    }
+    const earliest = (a: Date | null, b: Date | null) => (a && b ? (a < b ? a : b) : (a ?? b));
+    await tx.lessonProgress.update({
+      where: key,
+      data: {
+        firstOpenedAt: earliest(mine.firstOpenedAt, row.firstOpenedAt)!,
+        lastOpenedAt: new Date(Math.max(mine.lastOpenedAt.getTime(), row.lastOpenedAt.getTime())),
+        completedAt: earliest(mine.completedAt, row.completedAt),
+      },
+    });
+  }
   const experiments = (
     await tx.experimentAssignment.findMany({ where: { memberId: into }, select: { experimentId: true } })
   ).map((e) => e.experimentId);

@@ -45,8 +45,15 @@ function revive<T>(row: Record<string, unknown>): T {
   return out as T;
 }
 
+const FIND_ACCOUNT = `
+  SELECT to_jsonb(a) AS "account", to_jsonb(m) AS "member", (c."accountId" IS NOT NULL) AS "inFlow"
+  FROM "PlatformAccount" a
+  JOIN "Member" m ON m."id" = a."memberId"
+  LEFT JOIN "ConversationState" c ON c."accountId" = a."id"
+  WHERE a."platform" = $1::"Platform" AND a."externalId" = $2`;
+
 /**
- * The account, its member and whether a guided step waits, in one statement: every update starts here, so this is
+ * The account, its member and whether a guided step waits, in one statement, through the lean reader (ctx.sql): every update starts here, so this is
  * the one query each of them pays before the command's own (Prisma's include would take two).
  */
 async function findAccount(
@@ -54,12 +61,7 @@ async function findAccount(
   platform: Platform,
   externalId: string,
 ): Promise<Omit<MemberWithAccount, "isNew"> | null> {
-  const rows = await ctx.prisma.$queryRaw<AccountRow[]>`
-    SELECT to_jsonb(a) AS "account", to_jsonb(m) AS "member", (c."accountId" IS NOT NULL) AS "inFlow"
-    FROM "PlatformAccount" a
-    JOIN "Member" m ON m."id" = a."memberId"
-    LEFT JOIN "ConversationState" c ON c."accountId" = a."id"
-    WHERE a."platform" = ${platform}::"Platform" AND a."externalId" = ${externalId}`;
+  const rows = await ctx.sql.query<AccountRow>(FIND_ACCOUNT, [platform, externalId]);
   const row = rows[0];
   if (!row) return null;
   return {

@@ -66,6 +66,7 @@ async function startBot(fake: BotApiFake, options: { onFatal?: Parameters<typeof
   const handled = new Set<number>();
   const ctx: CoreContext = {
     prisma: db.prisma,
+    sql: db.sql,
     clock: { now: () => new Date() },
     config: { ...defaultCoreConfig, ownerAccounts: [] },
     log: recorder.log,

@@ -68,6 +68,7 @@ export async function createHarness(
   const stripe = options.stripe ? await startStripeFake({ now: () => clock.now() }) : null;
   const ctx: CoreContext = {
     prisma: db.prisma,
+    sql: db.sql,
     clock,
     config: {
       ...defaultCoreConfig,

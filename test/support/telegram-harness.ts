@@ -62,6 +62,7 @@ export async function createTelegramHarness(carrier: TelegramCarrier = "polling"
 
   const ctx: CoreContext = {
     prisma: db.prisma,
+    sql: db.sql,
     clock,
     config: { ...defaultCoreConfig, ownerAccounts: [`telegram:${CREATOR_ID}`] },
     log: silentLogger,

@@ -3,14 +3,16 @@
  */
 import { activeEntitlementWhere } from "../../access/entitlement-window.js";
 import { AppError } from "../../app-error.js";
-import { getProduct, listProducts, listTags } from "../../catalog/catalog.js";
+import { browseCatalog, getProduct, lessonsFor } from "../../catalog/catalog.js";
 import { formatDateTime, localized } from "../../i18n/index.js";
 import { recordReferral } from "../../identity/resolve-member.js";
 import { isStaff } from "../../identity/roles.js";
+import { courseProgress, progressMark } from "../../learning/course-progress.js";
 import { truncateText } from "../../text.js";
 import { type Command, idArgument, type Session } from "../command.js";
 import { offerPrice, productSummary, productTitle } from "../format.js";
 import { type Button, escapeMarkup, type Reply, reply, textReply } from "../reply.js";
+import { showLesson } from "./member-learning.js";
 
 async function showProduct(session: Session, productId: number): Promise<Reply> {
   const { ctx, m, locale } = session;
@@ -36,15 +38,40 @@ async function showProduct(session: Session, productId: number): Promise<Reply> 
     lines.push(terms.join(" · "));
   }
   if (product.tags.length) lines.push(m.catalogTags({ tags: product.tags.map((t) => `#${t.tag.slug}`).join(" ") }));
-  if (product.lessons.length) {
-    lines.push("", m.lessons({ count: product.lessons.length }));
-    for (const lesson of product.lessons)
-      lines.push(`${lesson.position}. ${escapeMarkup(localized(locale, lesson.titleEn, lesson.titleZh))}`);
+  // Lessons as this reader sees them (members: published ones), numbered as /lesson counts them, done ones marked.
+  const staff = isStaff(session.member.role);
+  const lessons = lessonsFor(product, { staff });
+  const progress =
+    lessons.length && (owned || staff)
+      ? (await courseProgress(ctx, { memberId: session.member.id, courseIds: [product.id], includeDrafts: staff })).get(
+          product.id,
+        )
+      : undefined;
+  if (lessons.length) {
+    lines.push("", m.lessons({ count: lessons.length }));
+    lessons.forEach((lesson, index) => {
+      const marks = [
+        progress?.completed.has(lesson.id) ? " ✓" : "",
+        lesson.freePreview && !owned ? ` — ${m.learning.previewMark}` : "",
+        lesson.published ? "" : ` (${m.learning.draftMark})`,
+      ].join("");
+      lines.push(`${index + 1}. ${escapeMarkup(localized(locale, lesson.titleEn, lesson.titleZh))}${marks}`);
+    });
   }
   const buttons: Button[][] = [];
-  if (owned) lines.push("", m.owned);
-  else if (offer)
+  if (owned) {
+    lines.push("", m.owned);
+    if (progress) lines.push(m.learning.courseProgress({ progress: progressMark(progress) }));
+  } else if (offer)
     buttons.push([{ label: m.buttonBuy({ price: offerPrice(locale, offer) }), action: `buy ${product.id}` }]);
+  if (progress && progress.next !== null) {
+    const label = progress.done ? m.learning.buttonContinueCourse : m.learning.buttonStartCourse;
+    buttons.push([{ label, action: `lesson ${product.id}` }]);
+  } else if (!owned && !staff) {
+    const preview = lessons.findIndex((lesson) => lesson.freePreview);
+    if (preview >= 0)
+      buttons.push([{ label: m.learning.buttonPreview, action: `lesson ${product.id} ${preview + 1}` }]);
+  }
   buttons.push([{ label: m.buttonCatalog, action: "courses" }]);
   return textReply(lines.join("\n"), buttons);
 }
@@ -63,6 +90,12 @@ export const startCommand: Command = {
     if (course) {
       const product = await getProduct(ctx, Number(course[1]));
       if (product) return reply(...messages, ...(await showProduct(session, product.id)).messages);
+    }
+    // A lesson link (`lesson_<course>_<n>`) opens it with every check of /lesson: the link proves nothing.
+    const lesson = /^lesson_(\d{1,9})(?:_([1-9]\d{0,3}))?$/.exec(argument);
+    if (lesson) {
+      const target = { course: Number(lesson[1]), number: lesson[2] === undefined ? undefined : Number(lesson[2]) };
+      return reply(...messages, ...(await showLesson(session, target)).messages);
     }
     const referral = /^ref_([A-Za-z0-9]{4,20})$/.exec(argument);
     if (referral && session.isNew && (await recordReferral(ctx, member.id, referral[1]!))) {
@@ -84,7 +117,7 @@ export const coursesCommand: Command = {
   async run(session, _args, raw) {
     const { ctx, m, locale } = session;
     const query = raw.trim();
-    const products = await listProducts(ctx, { query: query || undefined });
+    const { products, tags } = await browseCatalog(ctx, { query: query || undefined });
     if (products.length === 0) return textReply(m.catalogEmpty, [[{ label: m.buttonCatalog, action: "courses" }]]);
     const lines = [query ? m.catalogSearchTitle({ query: truncateText(query, 40, "…") }) : m.catalogTitle];
     for (const p of products) {
@@ -101,7 +134,6 @@ export const coursesCommand: Command = {
       );
     }
     if (!query) {
-      const tags = await listTags(ctx);
       if (tags.length) lines.push("", m.catalogTags({ tags: tags.map((t) => `#${t.slug}`).join(" ") }));
     }
     lines.push("", m.catalogHint);

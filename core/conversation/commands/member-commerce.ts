@@ -11,6 +11,7 @@ import { requestRefund } from "../../commerce/request-refund.js";
 import { STARS_SUBSCRIPTION_PERIOD_SECONDS, starsPayload } from "../../commerce/stars-payload.js";
 import { startCheckout } from "../../commerce/start-checkout.js";
 import { formatDate } from "../../i18n/index.js";
+import { courseProgress, progressMark } from "../../learning/course-progress.js";
 import { truncateText } from "../../text.js";
 import { type Command, idArgument, type Session } from "../command.js";
 import { productSummary, productTitle } from "../format.js";
@@ -135,6 +136,15 @@ export const myCoursesCommand: Command = {
     });
     if (entitlements.length === 0) return textReply(m.libraryEmpty, [[{ label: m.buttonCatalog, action: "courses" }]]);
     const lines = [m.libraryTitle];
+    const ids = [...new Set(entitlements.map((e) => e.productId))];
+    // Courses show how far the member got (`3/12 ✓`); gates are the paid channels on this platform.
+    const [progress, gates] = await Promise.all([
+      courseProgress(ctx, { memberId: member.id, courseIds: ids }),
+      ctx.prisma.gate.findMany({
+        where: { platform: session.account.platform, products: { some: { productId: { in: ids } } } },
+        orderBy: { id: "asc" },
+      }),
+    ]);
     const seen = new Set<number>();
     for (const e of entitlements) {
       if (seen.has(e.productId)) continue;
@@ -145,17 +155,16 @@ export const myCoursesCommand: Command = {
           : e.endsAt <= now && e.graceUntil
             ? m.graceUntil({ date: formatDate(locale, e.graceUntil, session.member.timeZone) })
             : m.until({ date: formatDate(locale, e.endsAt, session.member.timeZone) });
-      lines.push(m.libraryLine({ id: e.productId, title: productTitle(locale, e.product), until }));
+      const line = m.libraryLine({ id: e.productId, title: productTitle(locale, e.product), until });
+      const course = progress.get(e.productId);
+      lines.push(course ? `${line} · ${progressMark(course)}` : line);
     }
-    const gates = await ctx.prisma.gate.findMany({
-      where: { platform: session.account.platform, products: { some: { productId: { in: [...seen] } } } },
-      orderBy: { id: "asc" },
-    });
     if (gates.length) {
       lines.push("");
       for (const gate of gates) lines.push(m.gateLine({ title: gate.title, link: gate.inviteLink ?? "" }));
     }
-    const buttons = [...seen].slice(0, 6).map((id) => [{ label: m.buttonDetails({ id }), action: `course ${id}` }]);
+    const buttons = ids.slice(0, 6).map((id) => [{ label: m.buttonDetails({ id }), action: `course ${id}` }]);
+    if (progress.size) buttons.push([{ label: m.learning.buttonLearn, action: "learn" }]);
     return textReply(lines.join("\n"), buttons);
   },
 };

@@ -109,9 +109,20 @@ export interface InteractionRecord {
   components: unknown[];
   flags: number;
   modal: { custom_id: string; title: string; components: unknown[] } | null;
-  followUps: { content: string; components: unknown[]; flags: number }[];
+  followUps: { content: string; components: unknown[]; flags: number; attachments: UploadedAttachment[] }[];
+  /** Files uploaded with the reply itself (the original message). */
+  attachments: UploadedAttachment[];
   /** Set when the reply is final: a message callback, a modal, or the first edit of a deferred reply. */
   done: Promise<void>;
+}
+
+/** A file the bot uploaded with a message (multipart `files[n]`), as Discord lists it on the message. */
+export interface UploadedAttachment {
+  id: string;
+  filename: string;
+  size: number;
+  description?: string;
+  url: string;
 }
 
 export interface RecordedRequest {
@@ -430,6 +441,7 @@ export class DiscordFake {
       flags: 0,
       modal: null,
       followUps: [],
+      attachments: [],
       done: new Promise<void>((resolve) => {
         resolveDone = resolve;
       }),
@@ -834,6 +846,7 @@ export class DiscordFake {
       if (method === "PATCH") {
         if ("content" in payload) record.content = String(payload.content ?? "");
         if ("components" in payload) record.components = (payload.components as unknown[]) ?? [];
+        if (uploaded(payload).length) record.attachments = uploaded(payload);
         this.finish(record);
         return ok(this.message(snowflake(), this.defaultChannel(), this.botUser, record.content ?? ""));
       }
@@ -843,10 +856,12 @@ export class DiscordFake {
     if (at(/^\/webhooks\/(\d+)\/([\w-]+)$/) && method === "POST") {
       const record = this.byToken(m[2]!);
       const content = String(payload.content ?? "");
+      checkNotEmpty(payload);
       record.followUps.push({
         content,
         components: (payload.components as unknown[]) ?? [],
         flags: Number(payload.flags ?? 0),
+        attachments: uploaded(payload),
       });
       void url;
       return ok({
@@ -867,10 +882,12 @@ export class DiscordFake {
       if (channel.type === 1 && recipient && this.closedDms.has(recipient.id)) {
         throw new HttpProblem(403, { message: "Cannot send messages to this user", code: 50007 });
       }
+      checkNotEmpty(payload);
       const message = {
         ...this.message(snowflake(), channel.id, this.botUser, String(payload.content ?? "")),
         components: (payload.components as unknown[]) ?? [],
         embeds: (payload.embeds as unknown[]) ?? [],
+        attachments: uploaded(payload),
       };
       this.messages.set(message.id, message);
       this.sent.push(message);
@@ -1049,11 +1066,50 @@ async function parsePayload(raw: Buffer, contentType: string): Promise<Record<st
     if (contentType.startsWith("multipart/form-data")) {
       const form = await new Response(new Uint8Array(raw), { headers: { "content-type": contentType } }).formData();
       const json = form.get("payload_json");
-      return typeof json === "string" ? (JSON.parse(json) as Record<string, unknown>) : {};
+      const payload = typeof json === "string" ? (JSON.parse(json) as Record<string, unknown>) : {};
+      // Files come as `files[n]` parts; payload_json's `attachments` gives each one's description.
+      const described = new Map(
+        ((payload.attachments as { id?: unknown; description?: string }[] | undefined) ?? []).map((a) => [
+          String(a.id),
+          a.description,
+        ]),
+      );
+      const files: UploadedAttachment[] = [];
+      for (const [name, value] of form.entries()) {
+        const index = /^files\[(\d+)\]$/.exec(name)?.[1];
+        if (index === undefined || typeof value === "string") continue;
+        const id = snowflake();
+        files.push({
+          id,
+          filename: value.name,
+          size: value.size,
+          ...(described.get(index) ? { description: described.get(index) } : {}),
+          url: `https://cdn.discordapp.test/attachments/${id}/${value.name}`,
+        });
+      }
+      if (files.length) Object.defineProperty(payload, UPLOADS, { value: files, enumerable: false });
+      return payload;
     }
     return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw)) as Record<string, unknown>;
   } catch {
     throw invalid;
+  }
+}
+
+const UPLOADS = Symbol("uploaded files");
+
+/** The files a multipart request carried. */
+function uploaded(payload: Record<string, unknown>): UploadedAttachment[] {
+  return ((payload as Record<symbol, unknown>)[UPLOADS] as UploadedAttachment[] | undefined) ?? [];
+}
+
+/** Discord refuses a message with nothing to show (50006). */
+function checkNotEmpty(payload: Record<string, unknown>): void {
+  const hasContent = typeof payload.content === "string" && payload.content.length > 0;
+  const hasEmbeds = Array.isArray(payload.embeds) && payload.embeds.length > 0;
+  const hasComponents = Array.isArray(payload.components) && payload.components.length > 0;
+  if (!hasContent && !hasEmbeds && !hasComponents && uploaded(payload).length === 0) {
+    throw new HttpProblem(400, { message: "Cannot send an empty message", code: 50006 });
   }
 }
 

@@ -61,6 +61,13 @@ interface LostAnswer {
   chatId?: number;
 }
 
+/** A file the bot uploaded: what a test can check (the bytes arrived, under which name). */
+export interface UploadedFile {
+  fileName: string;
+  size: number;
+  bytes: Buffer;
+}
+
 export interface StarsCharge {
   chargeId: string;
   userId: number;
@@ -90,6 +97,8 @@ export class BotApiFake {
   readonly refusals: { method: string; description: string }[] = [];
   /** sendMessage calls answered 429 by the global limit (`limitSendMessage`). */
   rateLimited = 0;
+  /** Files the bot uploaded (multipart), by the file ids the fake handed back; sending one of these ids again is valid. */
+  readonly files = new Map<string, UploadedFile>();
   /** Called with every call the fake answered successfully (benchmarks time arrivals with it). */
   onCall: ((call: RecordedCall) => void) | null = null;
 
@@ -152,6 +161,7 @@ export class BotApiFake {
     this.lostAnswers.length = 0;
     this.updates.length = 0;
     this.withheld.length = 0;
+    this.files.clear();
   }
 
   // --- What tests set up
@@ -493,6 +503,25 @@ export class BotApiFake {
 
   // --- Internals
 
+  /**
+   * The file a send carries, as Telegram takes it: an upload (multipart; the fake keeps it and hands back a new file
+   * id), a file id it handed out before, or (photos) an HTTP URL. Anything else is refused like Telegram refuses it.
+   */
+  private fileParameter(p: Json, field: string, urlAllowed: boolean): string {
+    const value = p[field];
+    if (value && typeof value === "object" && "bytes" in (value as object)) {
+      const upload = value as UploadedFile;
+      const fileId = `file-${randomId()}`;
+      this.files.set(fileId, upload);
+      // What tests read back: the upload's name and size, not the bytes.
+      p[field] = { upload: upload.fileName, size: upload.size };
+      return fileId;
+    }
+    if (typeof value === "string" && this.files.has(value)) return value;
+    if (typeof value === "string" && urlAllowed && /^https?:\/\//.test(value)) return `url-${randomId()}`;
+    throw new ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified");
+  }
+
   private lastMessageIdTo(chatId: number): number | undefined {
     for (let i = this.calls.length - 1; i >= 0; i--) {
       const c = this.calls[i]!;
@@ -706,7 +735,26 @@ export class BotApiFake {
         const caption = parsedText(p.caption ?? "", p.parse_mode);
         if (caption.length > 1024) throw new ApiError(400, "Bad Request: message caption is too long");
         checkKeyboard(p.reply_markup);
-        return this.sent(p, { photo: [], caption });
+        const fileId = this.fileParameter(p, "photo", true);
+        // Telegram answers with several sizes, each its own file id; the largest comes last.
+        const sizes = [
+          { file_id: `${fileId}-thumb`, file_unique_id: `${fileId}-u1`, width: 90, height: 90 },
+          { file_id: fileId, file_unique_id: `${fileId}-u2`, width: 800, height: 600 },
+        ];
+        this.files.set(`${fileId}-thumb`, this.files.get(fileId) ?? { fileName: "", size: 0, bytes: Buffer.alloc(0) });
+        return this.sent(p, { photo: sizes, caption });
+      }
+      case "sendDocument": {
+        this.toUser(p.chat_id);
+        const caption = parsedText(p.caption ?? "", p.parse_mode);
+        if (caption.length > 1024) throw new ApiError(400, "Bad Request: message caption is too long");
+        checkKeyboard(p.reply_markup);
+        const fileId = this.fileParameter(p, "document", false);
+        const file = this.files.get(fileId);
+        return this.sent(p, {
+          document: { file_id: fileId, file_unique_id: `${fileId}-u`, file_name: file?.fileName },
+          caption,
+        });
       }
       case "answerCallbackQuery":
       case "editMessageReplyMarkup":
@@ -906,6 +954,8 @@ const randomId = () => randomBytes(8).toString("hex");
 async function readBody(request: IncomingMessage): Promise<Json> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
+  const contentType = request.headers["content-type"] ?? "";
+  if (contentType.includes("multipart/form-data")) return readMultipart(Buffer.concat(chunks), contentType);
   let raw: string;
   try {
     raw = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
@@ -917,6 +967,58 @@ async function readBody(request: IncomingMessage): Promise<Json> {
   if (type.includes("application/json")) return JSON.parse(raw) as Json;
   if (type.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(raw));
   throw new Error(`the fake reads JSON and form bodies only, not ${type}`);
+}
+
+/**
+ * A multipart body (how clients upload files): text fields as strings, files as UploadedFile. A field may name its
+ * file as `attach://<part>` (grammY) or be the file itself (Telegraf).
+ */
+async function readMultipart(body: Buffer, contentType: string): Promise<Json> {
+  const parts = parseMultipart(body, contentType);
+  const params: Json = {};
+  const attached = new Set<string>();
+  for (const [name, part] of parts) {
+    const value = part.fileName === undefined ? part.data.toString("utf8") : null;
+    const reference = value ? /^attach:\/\/(.+)$/.exec(value) : null;
+    const target = reference ? parts.get(reference[1]!) : part;
+    if (reference && target) attached.add(reference[1]!);
+    if (!target) throw new ApiError(400, `Bad Request: file ${reference?.[1]} not found in the request`);
+    params[name] =
+      target.fileName === undefined
+        ? target.data.toString("utf8")
+        : ({ fileName: target.fileName, size: target.data.length, bytes: target.data } satisfies UploadedFile);
+  }
+  for (const name of attached) delete params[name];
+  return params;
+}
+
+/**
+ * multipart/form-data read the way Telegram's server reads it: leniently (grammY writes `name:value` headers without
+ * a space and unquoted file names, which undici's strict FormData parser refuses).
+ */
+function parseMultipart(body: Buffer, contentType: string): Map<string, { fileName?: string; data: Buffer }> {
+  const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
+  if (!boundary) throw new ApiError(400, "Bad Request: can't parse multipart body");
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts = new Map<string, { fileName?: string; data: Buffer }>();
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === "--") break;
+    const next = body.indexOf(delimiter, start);
+    if (next < 0) throw new ApiError(400, "Bad Request: can't parse multipart body");
+    const part = body.subarray(start + 2, next - 2); // after CRLF, before the CRLF that precedes the delimiter
+    const split = part.indexOf("\r\n\r\n");
+    if (split < 0) throw new ApiError(400, "Bad Request: can't parse multipart body");
+    const headers = part.subarray(0, split).toString("utf8");
+    const disposition = /content-disposition:\s*form-data;([^\r\n]*)/i.exec(headers)?.[1] ?? "";
+    const name = /(?:^|;)\s*name="?([^";]+)"?/.exec(disposition)?.[1];
+    const fileName = /filename="?([^";]+)"?/.exec(disposition)?.[1];
+    if (!name) throw new ApiError(400, "Bad Request: can't parse multipart body");
+    parts.set(name, { ...(fileName !== undefined ? { fileName } : {}), data: part.subarray(split + 4) });
+    at = next;
+  }
+  return parts;
 }
 
 /** The text a message shows, parsed as Telegram parses it; markup Telegram cannot parse refuses the call. */
