@@ -164,7 +164,9 @@ export async function startDiscord(ctx: CoreContext, options: DiscordOptions): P
     ctx.log.info(result, "discord roles compared with entitlements");
     await ctx.jobs.enqueue(ACCESS_SWEEP_JOB, {});
   }
-  await sync().catch((error: unknown) => ctx.log.error({ err: describeError(error) }, "discord role sync failed"));
+  // In the background: comparing every role holder with the entitlements takes a while on a large server, and members'
+  // commands are answered meanwhile (stop() waits for tracked work).
+  track("discord role sync failed", sync);
   const interval = options.sweepIntervalMs ?? 15 * 60_000;
   const timer = interval > 0 ? setInterval(() => track("discord role sync failed", sync), interval) : null;
   timer?.unref();
