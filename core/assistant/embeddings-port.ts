@@ -1,0 +1,25 @@
+/**
+ * The port to an embeddings endpoint (any OpenAI-compatible one; the adapter lives in bots/). Retrieval works
+ * without it, lexically; with it, dense similarity is fused with the lexical ranking.
+ */
+export interface EmbeddingsPort {
+  /** Name stored with each vector: vectors of another model are embedded again, never compared. */
+  readonly model: string;
+  /** One vector per text, in order. Throws when the endpoint fails; callers fall back to lexical retrieval. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+}
+
+/** Float32 little-endian bytes, as stored in KnowledgeChunk.embedding. */
+export function vectorToBytes(vector: Float32Array): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(vector.length * 4);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < vector.length; i += 1) view.setFloat32(i * 4, vector[i] as number, true);
+  return bytes;
+}
+
+export function bytesToVector(bytes: Uint8Array): Float32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const vector = new Float32Array(Math.floor(bytes.byteLength / 4));
+  for (let i = 0; i < vector.length; i += 1) vector[i] = view.getFloat32(i * 4, true);
+  return vector;
+}

@@ -1,0 +1,115 @@
+/**
+ * Ranks the knowledge index for one question and decides whether to cite at all: BM25 candidates, the learned
+ * re-ranker, optional dense retrieval fused by reciprocal rank, and the abstention model. Pure: the caller brings
+ * the in-memory index (knowledge-cache.ts) and, when an embeddings endpoint is set, the question's vector.
+ */
+import { analyzeText } from "./analyze-text.js";
+import { fuseRankings } from "./fuse-rankings.js";
+import type { IndexedChunk, LexicalIndex } from "./lexical-index.js";
+import { ABSTAIN_THRESHOLD, answerableProbability, rerankScore } from "./retrieval-model.js";
+import { type Candidate, type QueryTerms, scoreCandidates, weighQuery } from "./score-candidates.js";
+
+export interface RankedPassage {
+  chunk: IndexedChunk;
+  /** Re-ranker score (lexical); 0 for a passage found by the dense ranking alone. */
+  score: number;
+}
+
+export interface RankPassagesOptions {
+  index: LexicalIndex;
+  question: string;
+  /** The question's embedding, when an endpoint is configured; chunks without a vector are left to the lexical side. */
+  questionEmbedding?: Float32Array | null;
+  /** Citations wanted (default 3). */
+  limit?: number;
+  /** Rank even when the material does not seem to answer (evaluation of the ranking alone). */
+  noAbstain?: boolean;
+}
+
+export interface RankPassagesResult {
+  passages: RankedPassage[];
+  /** Estimated probability that the material answers the question. */
+  answerable: number;
+  abstained: boolean;
+}
+
+/** Where a chunk would be cited: several chunks of one long section are one citation. */
+export function citationKey(chunk: IndexedChunk): string {
+  const owner = chunk.documentId ?? chunk.lessonId ?? chunk.answerId ?? chunk.productId ?? 0;
+  return `${chunk.source}:${owner}:${chunk.passageId}`;
+}
+
+/** Abstention features (ABSTAIN_FEATURE_NAMES) of re-ranked candidates. */
+export function abstentionFeatures(reranked: { candidate: Candidate; score: number }[], query: QueryTerms): number[] {
+  const [first, second] = reranked;
+  const question = [query.unseenShare, query.unseenShare > 0 ? 1 : 0];
+  const size = Math.log(1 + query.terms.length);
+  if (!first) return [0, 0, 0, 0, 0, ...question, 0, size];
+  const f = first.candidate.features;
+  return [
+    first.score,
+    first.score - (second?.score ?? 0),
+    f[2] ?? 0,
+    f[4] ?? 0,
+    f[0] ?? 0,
+    ...question,
+    f[3] ?? 0,
+    size,
+  ];
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i += 1) {
+    const x = a[i] as number;
+    const y = b[i] as number;
+    dot += x * y;
+    normA += x * x;
+    normB += y * y;
+  }
+  return normA && normB ? dot / Math.sqrt(normA * normB) : 0;
+}
+
+/** Chunk positions by cosine similarity to the question, best first (a scan: 10,000 × 1,536 is a few ms). */
+function denseRanking(index: LexicalIndex, vector: Float32Array, limit: number): number[] {
+  const scored: { position: number; similarity: number }[] = [];
+  index.chunks.forEach((chunk, position) => {
+    if (chunk.embedding) scored.push({ position, similarity: cosine(vector, chunk.embedding) });
+  });
+  scored.sort((a, b) => b.similarity - a.similarity);
+  return scored.slice(0, limit).map((entry) => entry.position);
+}
+
+/**
+ * @example const { passages, abstained } = rankPassages({ index, question: "How do I renew?" })
+ */
+export function rankPassages(options: RankPassagesOptions): RankPassagesResult {
+  const { index } = options;
+  const limit = options.limit ?? 3;
+  const query = weighQuery(index, analyzeText(options.question));
+  const { candidates } = scoreCandidates(index, query);
+  const reranked = candidates
+    .map((candidate) => ({ candidate, score: rerankScore(candidate.features) }))
+    .sort((a, b) => b.score - a.score || a.candidate.position - b.candidate.position);
+  const lexicalScore = new Map(reranked.map((entry) => [entry.candidate.position, entry.score]));
+  let order = reranked.map((entry) => entry.candidate.position);
+  if (options.questionEmbedding) {
+    order = fuseRankings([order, denseRanking(index, options.questionEmbedding, 40)]);
+  }
+  const passages: RankedPassage[] = [];
+  const cited = new Set<string>();
+  for (const position of order) {
+    const chunk = index.chunks[position] as IndexedChunk;
+    const key = citationKey(chunk);
+    if (cited.has(key)) continue;
+    cited.add(key);
+    passages.push({ chunk, score: lexicalScore.get(position) ?? 0 });
+    if (passages.length === limit) break;
+  }
+  const answerable = reranked.length ? answerableProbability(abstentionFeatures(reranked, query)) : 0;
+  const abstained = !options.noAbstain && (passages.length === 0 || answerable < ABSTAIN_THRESHOLD);
+  return { passages: abstained ? [] : passages, answerable, abstained };
+}
