@@ -8,6 +8,8 @@ import { drainOutbox, OUTBOX_DRAIN_JOB } from "../core/access/outbox.js";
 import { reconcileAllGates } from "../core/access/reconcile-gates.js";
 import { reconcilePayments } from "../core/commerce/reconcile-payments.js";
 import type { CoreContext } from "../core/context.js";
+import { announceReleasedLessons } from "../core/learning/announce-released-lessons.js";
+import { remindLiveSessions } from "../core/learning/remind-live-sessions.js";
 import { SEND_MESSAGES_JOB } from "../core/messaging/delivery-payload.js";
 import { finishBroadcasts } from "../core/messaging/finish-broadcasts.js";
 import { remindRenewals } from "../core/messaging/remind-renewals.js";
@@ -104,9 +106,10 @@ export const sendMessagesJob: JobDefinition<z.infer<typeof SendMessagesSchema>> 
 const MessagingSweepSchema = z.object({ reminderDays: z.number().int().min(1).max(60).optional() }).strict();
 
 /**
- * Reminders before renewal or end, win-back after expiry, finished broadcasts, and a kick for every platform with
- * due deliveries (quiet hours ending, a crashed sender's leftovers). Idempotent: every row it writes has a unique
- * dedupe key.
+ * Reminders before renewal or end, win-back after expiry, drip notices (a lesson opened), live-session reminders,
+ * join notices and replays, finished broadcasts, and a kick for every platform with due deliveries (quiet hours
+ * ending, a crashed sender's leftovers). Idempotent: every row it writes has a unique dedupe key. Runs every minute
+ * by default (MESSAGING_SWEEP_SECONDS), which is what times the 15-minute live reminder.
  */
 export const messagingSweepJob: JobDefinition<z.infer<typeof MessagingSweepSchema>> = {
   name: MESSAGING_SWEEP_JOB,
@@ -116,6 +119,8 @@ export const messagingSweepJob: JobDefinition<z.infer<typeof MessagingSweepSchem
   async handle(ctx, payload) {
     await remindRenewals(ctx, { daysBefore: payload.reminderDays ?? 3 });
     await sendWinBacks(ctx);
+    await announceReleasedLessons(ctx);
+    await remindLiveSessions(ctx);
     await finishBroadcasts(ctx);
     await kickSenders(ctx, await platformsWithDueDeliveries(ctx));
   },

@@ -28,6 +28,7 @@ import type { CoreContext } from "../context.js";
 import type { SendResult } from "../ports.js";
 import { type DeliveryPayload, DeliveryPayloadSchema, renderDelivery, SEND_MESSAGES_JOB } from "./delivery-payload.js";
 import { deliveryStats } from "./delivery-stats.js";
+import { whyNotWanted } from "./delivery-still-wanted.js";
 import type { Pacer } from "./pacer.js";
 import { isGroupChat, PLATFORM_LIMITS } from "./platform-limits.js";
 import { quietHoursEnd } from "./quiet-hours.js";
@@ -304,6 +305,12 @@ export async function sendDueDeliveries(
           deliveryStats.record(platform, "deferred");
           continue;
         }
+      }
+      // Only right at the moment of sending: a reminder past its event, a notice for a product no longer held.
+      const unwanted = await whyNotWanted(ctx, { accountId: row.accountId, payload: payload.data, now });
+      if (unwanted) {
+        settle(row.id, { status: "SKIPPED", lastError: unwanted });
+        continue;
       }
       const reply = renderDelivery(
         row.locale,

@@ -9,6 +9,8 @@ import type { Platform } from "../../prisma/generated/enums.js";
 
 export class RecordingGateway implements ChatGateway {
   readonly sent: { to: string; text: string }[] = [];
+  /** Every reply as sent, buttons included (for tests that look at a message's buttons and links). */
+  readonly replies: { to: string; reply: Reply }[] = [];
   readonly inside = new Map<string, Set<string>>();
   readonly blocked = new Set<string>();
   /** Gates whose changes the platform refuses (a role above the bot's, missing rights). */
@@ -33,6 +35,7 @@ export class RecordingGateway implements ChatGateway {
     }
     if (this.blocked.has(account.externalId)) return { ok: false, reason: "UNREACHABLE" };
     for (const m of reply.messages) this.sent.push({ to: account.externalId, text: plainText(m.text) });
+    this.replies.push({ to: account.externalId, reply });
     return { ok: true };
   }
 
