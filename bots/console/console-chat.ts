@@ -10,12 +10,17 @@
  *   /channel     who is inside each paid channel
  *   /sweep       run the expiry and reconciler sweep now
  *   /block, /unblock   pretend the current user blocked the bot (personal messages fail)
+ *   /attach <path> [| caption]   send a file from this machine, as a photo or file sent in a chat (also `file: <path>`)
  */
+import { readFile, stat } from "node:fs/promises";
+import { homedir } from "node:os";
+import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
+import { fileKindOf, MAX_ATTACHMENT_BYTES } from "../../core/content/lesson-attachments.js";
 import type { CoreContext } from "../../core/context.js";
 import { handleChatRequest } from "../../core/conversation/handle-request.js";
-import { type ChatInput, parseCommand } from "../../core/conversation/request.js";
+import { type ChatInput, type IncomingFile, parseCommand } from "../../core/conversation/request.js";
 import { stripControlCharacters } from "../../core/text.js";
 import type { ConsoleGateway } from "./console-gateway.js";
 import { saveLessonFiles } from "./console-lesson.js";
@@ -65,8 +70,17 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
         prompt();
         continue;
       }
+      const attached = fileLine(line);
       if (picked) input = { kind: "action", data: picked.action };
-      else input = parseCommand(line) ?? { kind: "text", text: line };
+      else if (attached) {
+        const file = await readLocalFile(attached.path, attached.caption);
+        if (typeof file === "string") {
+          print(texts.noFile(file));
+          prompt();
+          continue;
+        }
+        input = { kind: "file", file };
+      } else input = parseCommand(line) ?? { kind: "text", text: line };
       const reply = await handleChatRequest(ctx, {
         user: {
           platform: "CONSOLE",
@@ -90,6 +104,26 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
     prompt();
   }
   lines.close();
+}
+
+/** `/attach <path> [| caption]` or `file: <path> [| caption]`; null for any other line. */
+function fileLine(line: string): { path: string; caption?: string } | null {
+  const match = /^(?:\/attach(?:@\S+)?|file:)\s+(.+)$/i.exec(line);
+  if (!match) return null;
+  const [target = "", ...caption] = match[1]!.split("|");
+  return { path: target.trim(), caption: caption.join("|").trim() || undefined };
+}
+
+/**
+ * The console is the creator's own machine: the file is read here, at the edge, and handed to the core as bytes
+ * (the core never reads paths). Returns the path when there is no readable file of a sendable size.
+ */
+async function readLocalFile(target: string, caption: string | undefined): Promise<IncomingFile | string> {
+  const absolute = path.resolve(target.replace(/^~(?=\/)/, homedir()));
+  const info = await stat(absolute).catch(() => null);
+  if (!info?.isFile() || info.size > MAX_ATTACHMENT_BYTES) return target;
+  const fileName = path.basename(absolute);
+  return { ...fileKindOf(fileName), fileName, caption, data: new Uint8Array(await readFile(absolute)) };
 }
 
 function displayName(name: string): string {

@@ -18,6 +18,7 @@ export const consoleTexts = {
     joined: (gate: string, name: string) => `[${gate}] ${name} joined the channel`,
     removed: (gate: string, name: string) => `[${gate}] ${name} was removed from the channel`,
     to: (name: string) => `📨 to ${name}: `,
+    noFile: (file: string) => `No file to send at ${file} (it must exist and be at most 20 MB).`,
   },
   zh: {
     banner: (user: string, interactive: boolean) =>
@@ -34,6 +35,7 @@ export const consoleTexts = {
     joined: (gate: string, name: string) => `[${gate}] ${name} 加入了频道`,
     removed: (gate: string, name: string) => `[${gate}] ${name} 已被移出频道`,
     to: (name: string) => `📨 发给 ${name}：`,
+    noFile: (file: string) => `${file} 没有可发送的文件（文件必须存在，且不超过 20 MB）。`,
   },
 };
 

@@ -10,6 +10,7 @@ import {
   ContextMenuCommandBuilder,
   PermissionFlagsBits,
   type RESTPostAPIApplicationCommandsJSONBody,
+  type SlashCommandAttachmentOption,
   SlashCommandBuilder,
   type SlashCommandIntegerOption,
   type SlashCommandRoleOption,
@@ -28,7 +29,7 @@ type OptionKey = Exclude<
 
 interface OptionSpec {
   name: string;
-  type: "string" | "integer" | "role";
+  type: "string" | "integer" | "role" | "attachment";
   description: OptionKey;
   required?: boolean;
   choices?: { name: string; value: string }[];
@@ -40,6 +41,8 @@ export const COMMAND_OPTIONS: Record<string, OptionSpec[]> = {
   help: [],
   courses: [{ name: "query", type: "string", description: "optionQuery" }],
   course: [{ name: "id", type: "integer", description: "optionId", required: true }],
+  live: [],
+  join: [{ name: "id", type: "integer", description: "optionId", required: true }],
   buy: [
     { name: "id", type: "integer", description: "optionId", required: true },
     { name: "coupon", type: "string", description: "optionCoupon" },
@@ -98,6 +101,11 @@ export const COMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     },
   ],
   addcourse: [{ name: "args", type: "string", description: "optionArgs" }],
+  // The adapter turns the file into a file input itself (discord-interactions.ts): it is never a text argument.
+  attach: [
+    { name: "file", type: "attachment", description: "optionFile", required: true },
+    { name: "caption", type: "string", description: "optionCaption" },
+  ],
 };
 
 const FREE_TEXT: OptionSpec[] = [{ name: "args", type: "string", description: "optionArgs" }];
@@ -111,10 +119,13 @@ export const ACCEPT_ANSWER_COMMAND = messages("en").discord.acceptCommand;
 
 const DISCORD_LOCALES: Record<Exclude<LocaleCode, "en">, "zh-CN"> = { zh: "zh-CN" };
 
-function describe<T extends SlashCommandStringOption | SlashCommandIntegerOption | SlashCommandRoleOption>(
-  option: T,
-  spec: OptionSpec,
-): T {
+function describe<
+  T extends
+    | SlashCommandStringOption
+    | SlashCommandIntegerOption
+    | SlashCommandRoleOption
+    | SlashCommandAttachmentOption,
+>(option: T, spec: OptionSpec): T {
   option
     .setName(spec.name)
     .setDescription(messages("en").discord[spec.description])
@@ -138,6 +149,7 @@ export function buildCommands(): RESTPostAPIApplicationCommandsJSONBody[] {
     for (const spec of optionsFor(command.name)) {
       if (spec.type === "integer") builder.addIntegerOption((o) => describe(o, spec).setMinValue(1));
       else if (spec.type === "role") builder.addRoleOption((o) => describe(o, spec));
+      else if (spec.type === "attachment") builder.addAttachmentOption((o) => describe(o, spec));
       else {
         builder.addStringOption((o) => {
           describe(o, spec).setMaxLength(500);
@@ -165,6 +177,7 @@ export function buildCommands(): RESTPostAPIApplicationCommandsJSONBody[] {
 export function commandText(interaction: ChatInputCommandInteraction): string {
   const values: string[] = [];
   for (const spec of optionsFor(interaction.commandName)) {
+    if (spec.type === "attachment") continue;
     const option = interaction.options.get(spec.name);
     if (option?.value === undefined || option.value === null) continue;
     // What a person typed: control characters go at the edge, before the core sees it.

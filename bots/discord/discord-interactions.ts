@@ -59,9 +59,15 @@ async function answer(interaction: Repliable, reply: Reply, m: Messages, attachm
   for (const payload of rest) await interaction.followUp({ ...payload, flags: MessageFlags.Ephemeral });
 }
 
-async function run(context: InteractionContext, interaction: Repliable, input: ChatInput | null): Promise<void> {
+/** `input` may be a function: work that can take longer than Discord's 3 s (a download) runs after the deferral. */
+async function run(
+  context: InteractionContext,
+  interaction: Repliable,
+  inputOrLoad: ChatInput | null | (() => Promise<ChatInput | null>),
+): Promise<void> {
   const { ctx, gateway } = context;
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const input = typeof inputOrLoad === "function" ? await inputOrLoad() : inputOrLoad;
   gateway.rememberInteraction(interaction.user.id, interaction);
   const user = platformUser(interaction.user, interaction.locale);
   const reply = input
@@ -167,6 +173,10 @@ export async function handleInteraction(context: InteractionContext, interaction
         );
         return;
       }
+      if (name === "attach" && interaction.options.getAttachment("file")) {
+        await run(context, interaction, () => attachedFile(interaction));
+        return;
+      }
       if (name === "refund" && interaction.options.get("order") && !interaction.options.get("reason")) {
         const m = await memberMessages(ctx, interaction);
         const order = String(interaction.options.get("order")?.value ?? "");
@@ -231,6 +241,34 @@ export async function handleInteraction(context: InteractionContext, interaction
       // The interaction expired or Discord is unreachable: nothing more to tell the member here.
     }
   }
+}
+
+/** Discord refuses bigger uploads from a bot without boosts; lessons keep files up to this size. */
+const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+/**
+ * `/attach file: caption:` as a file input. A Discord attachment address is signed and expires within a day, so the
+ * bytes are downloaded now, here at the edge (core never fetches), and stored with the lesson like a folder's files;
+ * lessons on Discord upload them from those bytes. Null (an "invalid" reply) when the file is too big or unreachable.
+ */
+async function attachedFile(interaction: ChatInputCommandInteraction): Promise<ChatInput | null> {
+  const attachment = interaction.options.getAttachment("file");
+  if (!attachment || attachment.size > MAX_FILE_BYTES) return null;
+  const response = await fetch(attachment.url, { signal: AbortSignal.timeout(30_000) }).catch(() => null);
+  if (!response?.ok) return null;
+  const data = new Uint8Array(await response.arrayBuffer());
+  if (data.byteLength > MAX_FILE_BYTES) return null;
+  const caption = interaction.options.getString("caption");
+  return {
+    kind: "file",
+    file: {
+      kind: /^image\/(png|jpeg|webp)$/.test(attachment.contentType ?? "") ? "photo" : "document",
+      fileName: stripControlCharacters(attachment.name),
+      mimeType: attachment.contentType ?? undefined,
+      caption: caption ? stripControlCharacters(caption) : undefined,
+      data,
+    },
+  };
 }
 
 /** The command a modal collects; its fields are only ever arguments (the custom id picks the command). */

@@ -17,7 +17,7 @@ import { askQuestion } from "../../core/community/ask-question.js";
 import type { CoreContext } from "../../core/context.js";
 import { handleChatRequest } from "../../core/conversation/handle-request.js";
 import { plainText, type Reply, textReply } from "../../core/conversation/reply.js";
-import { type ChatInput, type ChatRequest, parseCommand } from "../../core/conversation/request.js";
+import { type ChatInput, type ChatRequest, type IncomingFile, parseCommand } from "../../core/conversation/request.js";
 import { messages } from "../../core/i18n/index.js";
 import { localeFromLanguageCode, type PlatformUser } from "../../core/identity/resolve-member.js";
 import { attachmentStore } from "../../core/learning/attachments.js";
@@ -136,6 +136,11 @@ async function dispatchUpdate(deps: TelegramDeps, update: Update, api: BotApi): 
   if (!message?.from) return false;
   if (message.successful_payment) return paid(deps, message, api);
   if (message.chat.type === "private") {
+    const file = incomingFile(message);
+    if (file) {
+      await converse(deps, api, message.from, message.chat.id, { kind: "file", file });
+      return true;
+    }
     if (message.text === undefined) return false;
     const text = stripControlCharacters(message.text);
     const input: ChatInput = parseCommand(text) ?? { kind: "text", text };
@@ -147,6 +152,27 @@ async function dispatchUpdate(deps: TelegramDeps, update: Update, api: BotApi): 
 }
 
 // --- Private conversation
+
+/**
+ * A photo (its largest size: the last one) or a document as a file input. Telegram keeps the file: its file_id is
+ * all a lesson needs to send it again, so nothing is downloaded.
+ */
+function incomingFile(message: Message): IncomingFile | null {
+  const caption = message.caption === undefined ? undefined : stripControlCharacters(message.caption);
+  const photo = message.photo?.at(-1);
+  if (photo) return { kind: "photo", telegramFileId: photo.file_id, caption };
+  const document = message.document;
+  if (document) {
+    return {
+      kind: "document",
+      telegramFileId: document.file_id,
+      fileName: document.file_name === undefined ? undefined : stripControlCharacters(document.file_name),
+      mimeType: document.mime_type,
+      caption,
+    };
+  }
+  return null;
+}
 
 async function converse(deps: TelegramDeps, api: BotApi, from: User, chatId: number, input: ChatInput): Promise<void> {
   const request: ChatRequest = {

@@ -52,6 +52,19 @@ const MIME_TYPES: Record<string, string> = {
 const PHOTO_EXTENSIONS = new Set([".png", ".jpg", ".jpeg", ".webp"]);
 
 /**
+ * How a file is sent, judged by its name as the folder import judges it: the console's `/attach <path>` uses it too.
+ *
+ * @example fileKindOf("chart.png") // { kind: "photo", mimeType: "image/png" }
+ */
+export function fileKindOf(fileName: string): { kind: "photo" | "document"; mimeType: string } {
+  const extension = path.extname(fileName).toLowerCase();
+  return {
+    kind: PHOTO_EXTENSIONS.has(extension) ? "photo" : "document",
+    mimeType: MIME_TYPES[extension] ?? "application/octet-stream",
+  };
+}
+
+/**
  * Image references in Markdown outside code (a `![x](y.png)` inside a code block is an example, not a picture),
  * skipping links to the web. Lines are counted from `firstLine`.
  */

@@ -1,8 +1,11 @@
 /**
  * A course's lessons as its folder says, inside the caller's transaction. Lessons are matched by slug (file name)
  * and keep their ids, so members' progress stays attached; a lesson whose file is gone is unpublished, never deleted.
+ * Lessons a creator wrote in chat (`chat-…` slugs, chat-lessons.ts) were never in the folder: absent from it, they
+ * keep their state; once the folder has their file, the folder wins for them like for any other lesson.
  */
 import type { Transaction } from "../context.js";
+import { isChatLessonSlug } from "./chat-lessons.js";
 import type { LessonReport } from "./content-report.js";
 import type { AttachmentFile } from "./lesson-attachments.js";
 import type { LessonDefinition } from "./read-course-folder.js";
@@ -84,6 +87,12 @@ export async function writeLessons(
 
   for (const lesson of existing.filter((lesson) => !inFolder.has(lesson.slug))) {
     const wantedPosition = position.get(lesson.slug)!;
+    if (isChatLessonSlug(lesson.slug)) {
+      if (lesson.position !== wantedPosition) {
+        await tx.lesson.update({ where: { id: lesson.id }, data: { position: wantedPosition } });
+      }
+      continue;
+    }
     if (lesson.published || lesson.position !== wantedPosition) {
       await tx.lesson.update({ where: { id: lesson.id }, data: { published: false, position: wantedPosition } });
     }

@@ -13,8 +13,10 @@ import { isStaff } from "../identity/roles.js";
 import { truncateText } from "../text.js";
 import type { Command, Session } from "./command.js";
 import { gateCommand, grantCommand, revokeCommand, roleCommand } from "./commands/creator-access.js";
+import { addLessonCommand, attachCommand } from "./commands/creator-add-lesson.js";
 import { broadcastCommand } from "./commands/creator-broadcast.js";
-import { ADD_COURSE_FLOW, addCourseCommand, continueAddCourse } from "./commands/creator-catalog.js";
+import { addCourseCommand } from "./commands/creator-catalog.js";
+import { editLessonCommand, publishCommand, unpublishCommand } from "./commands/creator-edit-lessons.js";
 import {
   approveCommand,
   confirmCommand,
@@ -22,9 +24,11 @@ import {
   reconcileCommand,
   refundsCommand,
 } from "./commands/creator-orders.js";
+import { askCommand } from "./commands/member-ask.js";
 import { courseCommand, coursesCommand, helpCommand, startCommand } from "./commands/member-catalog.js";
 import { buyCommand, myCoursesCommand, ordersCommand, refundCommand } from "./commands/member-commerce.js";
 import { doneCommand, learnCommand, lessonCommand } from "./commands/member-learning.js";
+import { joinCommand, liveCommand } from "./commands/member-live.js";
 import { languageCommand, linkCommand, profileCommand } from "./commands/member-profile.js";
 import {
   optInCommand,
@@ -54,6 +58,9 @@ export const COMMANDS: readonly Command[] = [
   learnCommand,
   lessonCommand,
   doneCommand,
+  liveCommand,
+  joinCommand,
+  askCommand,
   ordersCommand,
   refundCommand,
   languageCommand,
@@ -68,6 +75,11 @@ export const COMMANDS: readonly Command[] = [
   grantCommand,
   revokeCommand,
   addCourseCommand,
+  addLessonCommand,
+  editLessonCommand,
+  publishCommand,
+  unpublishCommand,
+  attachCommand,
   gateCommand,
   roleCommand,
   settingsCommand,
@@ -124,26 +136,36 @@ export async function handleChatRequest(ctx: CoreContext, request: ChatRequest):
   }
 }
 
+/** The command that owns each guided flow, by the name stored in ConversationState. */
+const byFlow = new Map(COMMANDS.flatMap((c) => (c.flow ? [[c.flow.name, c] as const] : [])));
+
 async function dispatch(session: Session): Promise<Reply> {
   const { input } = session.request;
   const { ctx, m, account } = session;
-  if (input.kind === "text") {
-    const state = session.inFlow
-      ? await ctx.prisma.conversationState.findUnique({ where: { accountId: account.id } })
-      : null;
-    if (state?.flow === ADD_COURSE_FLOW && isStaff(session.member.role)) {
-      return continueAddCourse(session, state.step, state.data as Record<string, string>, input.text);
-    }
+  // Only an account known to be in a flow costs a look at its state (resolveMember already told us, for free).
+  const state = session.inFlow
+    ? await ctx.prisma.conversationState.findUnique({ where: { accountId: account.id } })
+    : null;
+  // A flow continues only while its member may still run the command that started it (a demoted creator may not).
+  const owner = state ? byFlow.get(state.flow) : undefined;
+  const flow = owner?.flow && mayRun(session.member.role, owner.name) ? owner.flow : undefined;
+  const flowState = state && { step: state.step, data: (state.data ?? {}) as Record<string, unknown> };
+  if (input.kind === "text" || input.kind === "file") {
+    if (flow && flowState) return flow.continue(session, flowState, input);
     return textReply(m.notACommand);
   }
   // A button is the command it names: the same parsing and the same checks, so tampered data gets a normal refusal.
   const command = input.kind === "action" ? parseCommand(`/${truncateText(input.data, 64)}`) : input;
   if (!command) return textReply(m.errors.INVALID_ACTION({}));
+  if (flow && flowState && input.kind === "command" && flow.takes?.(command)) {
+    return flow.continue(session, flowState, command);
+  }
   const handler = byName.get(ALIASES[command.name] ?? command.name);
   if (!handler) return textReply(m.unknownCommand({ name: command.name.slice(0, 32) }));
   if (!mayRun(session.member.role, handler.name)) return textReply(m.errors.FORBIDDEN({}));
-  if (session.inFlow && handler.name !== "cancel" && handler.name !== "addcourse") {
-    // Any other command ends a guided flow, so a stray answer is never taken for a title or a price.
+  if (state && handler.name !== "cancel" && handler !== owner) {
+    // Any other command ends a guided flow, so a stray answer is never taken for a title or a price. The flow's own
+    // command starts it again itself.
     await ctx.prisma.conversationState.deleteMany({ where: { accountId: account.id } });
   }
   return handler.run(session, command.args, command.raw);

@@ -9,7 +9,24 @@ export type ChatInput =
   /** A button press: the button's `action` string. Treated exactly like the command it names, so it is checked the same way. */
   | { kind: "action"; data: string }
   /** Plain text (answers in a guided flow). */
-  | { kind: "text"; text: string };
+  | { kind: "text"; text: string }
+  /** A photo or file sent in a private chat (a creator attaching it to a lesson in a guided flow). */
+  | { kind: "file"; file: IncomingFile };
+
+/**
+ * A file as an adapter hands it over. Telegram keeps files on its servers: the `telegramFileId` is enough to send it
+ * again. Discord's attachment addresses are signed and expire, and the console reads a file on the creator's own
+ * machine: those adapters read the bytes at once and pass `data`. Core never fetches anything itself.
+ */
+export interface IncomingFile {
+  kind: "photo" | "document";
+  /** What the platform calls it; photos often have none (core names them). */
+  fileName?: string;
+  mimeType?: string;
+  caption?: string;
+  telegramFileId?: string;
+  data?: Uint8Array;
+}
 
 export interface ChatRequest {
   user: PlatformUser;

@@ -15,9 +15,9 @@ export const en = {
     `Welcome back, ${p.name}. /courses for the catalog, /mycourses for your library, /help for everything.`,
   referralRecorded: "You joined through a friend's invitation: thank you both!",
   helpMember:
-    "**Commands**\n/courses [tag or words] — browse or search the catalog\n/course <id> — details of one course\n/buy <id> [coupon] — buy it\n/mycourses — your library and paid channels\n/learn — continue where you left off\n/lesson <course> [n] — open a lesson (course id or name)\n/orders — your orders\n/refund <order> [reason] — ask for a refund\n/language [en|zh] — 中文 / English\n/profile — your profile and invite code\n/link [code] — link your Telegram and Discord accounts\n/settings — announcements, offers, quiet hours (/optout, /optin, /quiet, /timezone)",
+    "**Commands**\n/courses [tag or words] — browse or search the catalog\n/course <id> — details of one course\n/buy <id> [coupon] — buy it\n/mycourses — your library and paid channels\n/learn — continue where you left off\n/lesson <course> [n] — open a lesson (course id or name)\n/live — upcoming live sessions, in your time zone\n/ask <question> — an answer from the course material, with its sources\n/orders — your orders\n/refund <order> [reason] — ask for a refund\n/language [en|zh] — 中文 / English\n/profile — your profile and invite code\n/link [code] — link your Telegram and Discord accounts\n/settings — announcements, offers, quiet hours (/optout, /optin, /quiet, /timezone)",
   helpStaff:
-    "**Creator commands**\n/confirm [order] — confirm a manual payment (no order: list those waiting)\n/refunds — refund requests, to approve or deny\n/grant <member> <product> [days] — give access\n/revoke <member> <product> — take access away\n/addcourse — add a course (guided), or /addcourse <price> <currency> [monthly] | <English title> | <中文标题>\n/gate <channel> <product ids…> — bind a paid channel to products; /gate alone lists them\n/role <member> creator|moderator|member — appoint a creator or moderator (owner only)\n/broadcast <text> — an announcement to everyone or a segment, previewed before it is sent\n/reconcile [days] — check payments, refunds and disputes against Stripe now and repair differences\n/cancel — stop a guided step",
+    "**Creator commands**\n/confirm [order] — confirm a manual payment (no order: list those waiting)\n/refunds — refund requests, to approve or deny\n/grant <member> <product> [days] — give access\n/revoke <member> <product> — take access away\n/addcourse — add a course (guided), or /addcourse <price> <currency> [monthly] | <English title> | <中文标题>\n/addlesson <course> — write a lesson (guided; photos and files too)\n/editlesson <course> <n> title|title_zh|text|text_zh [value] — change it; … free on|off for a free preview\n/publish, /unpublish <course> [n] — show or hide a course or one lesson\n/gate <channel> <product ids…> — bind a paid channel to products; /gate alone lists them\n/role <member> creator|moderator|member — appoint a creator or moderator (owner only)\n/broadcast <text> — an announcement to everyone or a segment, previewed before it is sent\n/reconcile [days] — check payments, refunds and disputes against Stripe now and repair differences\n/cancel — stop a guided step",
   unknownCommand: (p: P) => `I don't know /${p.name}. Send /help to see what I can do.`,
   notACommand: "Send a command, for example /courses. /help lists them all.",
   cancelled: "Stopped. Nothing was saved.",
@@ -55,6 +55,14 @@ export const en = {
     learn: "Continue where you left off",
     lesson: "Open a lesson",
     done: "Mark a lesson done",
+    addlesson: "Write a lesson in chat",
+    editlesson: "Change a lesson",
+    publish: "Publish a course or a lesson",
+    unpublish: "Hide a course or a lesson from members",
+    attach: "Attach a file to the lesson you are writing",
+    live: "Upcoming live sessions",
+    join: "Join a live session you bought",
+    ask: "Ask about the course material",
   } as Record<string, string>,
   // --- Catalog
   kind: { COURSE: "Course", ARTICLE: "Article", LIVE_SESSION: "Live session", BUNDLE: "Bundle" } as Record<
@@ -197,6 +205,46 @@ export const en = {
   addCourseAskPrice: "Its **price**, like `49 usd`, `199 cny` or `19 usd monthly`.",
   addCourseBadPrice: "That is not a price. Write it like `49 usd` or `19 usd monthly`.",
   addCourseCreated: (p: P) => `Course **#${p.id} ${p.title}** created at ${p.price}. Members see it in /courses.`,
+  // --- Creator: lessons written in chat (/addlesson, /editlesson, /publish, /unpublish)
+  authoring: {
+    askTitleEn: (p: P) => `New lesson for **${p.course}**. What is its **English title**? (/cancel to stop)`,
+    askTitleZh: "Its **Chinese title**? Send - to reuse the English one.",
+    askText:
+      "Now the lesson's **text**, in Markdown (`**bold**`, `# heading`, lists, links). Send - to leave it empty for now.",
+    saved: (p: P) =>
+      `Lesson ${p.number} **${p.title}** is saved as a draft: members do not see it yet.\nSend photos or files to attach (a caption stays with its file), then /done to publish it.`,
+    attached: (p: P) => `📎 File ${p.count} attached. Send more, or /done to publish the lesson.`,
+    sendFiles: "Send photos or files to attach, or /done to publish the lesson. (/cancel leaves it as a draft.)",
+    published: (p: P) =>
+      `✅ Lesson ${p.number} **${p.title}** of **${p.course}** is published: members who own the course see it now. /unpublish ${p.id} ${p.number} hides it again.`,
+    askField: (p: P) => `Send the new **${p.field}** of lesson ${p.number} **${p.title}**. (/cancel to stop)`,
+    edited: (p: P) => `✏️ Lesson ${p.number} **${p.title}**: ${p.field} saved.`,
+    editedLive: "Members see the change now.",
+    editedDraft: (p: P) => `It is a draft: /publish ${p.id} ${p.number} shows it to members.`,
+    unchanged: (p: P) => `Lesson ${p.number} already says that: nothing changed.`,
+    emptyTitle: "A lesson needs a title: send one, or /cancel.",
+    fields: {
+      title: "English title",
+      title_zh: "Chinese title (- to reuse the English one)",
+      text: "text, in Markdown (- to empty it)",
+      text_zh: "Chinese text, in Markdown (- to remove it)",
+    } as Record<string, string>,
+    freeOn: (p: P) => `🎁 Lesson ${p.number} **${p.title}** is now a free preview: anyone can read it.`,
+    freeOff: (p: P) => `Lesson ${p.number} **${p.title}** is no longer a free preview.`,
+    lessonPublished: (p: P) => `✅ Lesson ${p.number} **${p.title}** is published: members who own the course see it.`,
+    lessonHidden: (p: P) =>
+      `🙈 Lesson ${p.number} **${p.title}** is hidden from members (a draft again). /publish ${p.id} ${p.number} shows it again.`,
+    productPublished: (p: P) => `✅ **${p.title}** is published: members see it in /courses.`,
+    productHidden: (p: P) =>
+      `🙈 **${p.title}** is hidden from members: gone from /courses and its lessons closed, purchases kept. /publish ${p.id} shows it again.`,
+    alreadyPublished: (p: P) => `**${p.title}** is already published.`,
+    alreadyHidden: (p: P) => `**${p.title}** is already hidden from members.`,
+    noSuchLesson: (p: P) =>
+      `**${p.course}** has no lesson ${p.number}; it has ${p.total}, drafts included. /course ${p.id} lists them.`,
+    notACourse: (p: P) => `**${p.title}** is not a course: only courses have lessons.`,
+    attachHint:
+      "Files go into a lesson while you write it: /addlesson <course>, then send the photo or file itself (Discord: /attach with the file; console: /attach <path>).",
+  },
   // --- Errors (member-safe, no internals)
   errors: {
     UNKNOWN_COMMAND: (p: P) => `I don't know /${p.name}. Send /help.`,
@@ -238,6 +286,13 @@ export const en = {
     addcourse: "/addcourse <price> <currency> [monthly] | <English title> | <中文标题>",
     lesson: "/lesson <course id or name> [lesson number]",
     done: "/done <lesson id>",
+    addlesson: "/addlesson <course id or name>",
+    editlesson:
+      "/editlesson <course> <n> title | title_zh | text | text_zh [new value], or /editlesson <course> <n> free on | off",
+    publish: "/publish <course> [lesson number]",
+    unpublish: "/unpublish <course> [lesson number]",
+    join: "/join <live session id>",
+    ask: "/ask <your question>",
   } as Record<string, string>,
   // --- Learning: lessons in chat
   learning: {
@@ -285,8 +340,35 @@ export const en = {
     previewMark: "free preview",
     draftMark: "draft",
   },
+  // --- Live sessions: /live, join, the course page
+  live: {
+    title: "**Live sessions**",
+    line: (p: P) => `**${p.id}.** ${p.title} — ${p.when}`,
+    lineOpen: (p: P) => `**${p.id}.** ${p.title} — 🔴 on now (${p.when})`,
+    ownedMark: "✅ you're in",
+    hint: "Details and buying: /course <id>. Owners get a reminder the day before and 15 minutes before, and the join link at the start.",
+    empty: "No live sessions are coming up. /courses for the catalog.",
+    buttonJoin: "Join",
+    buttonJoinTitle: (p: P) => `Join: ${p.title}`,
+    buttonReplay: "Watch the replay",
+    joinNow: (p: P) => `🔴 **${p.title}** is open. Tap Join to go in.`,
+    notOwner: (p: P) => `**${p.title}** is for members who bought it. /course ${p.id} to see it.`,
+    tooEarly: (p: P) =>
+      `**${p.title}** starts ${p.when}. The join link opens 15 minutes before; I will send it to you here.`,
+    noLink: (p: P) => `**${p.title}** has no join link yet. I will send it to you as soon as the creator adds it.`,
+    ended: (p: P) => `**${p.title}** has ended.`,
+    endedReplay: (p: P) => `**${p.title}** has ended. The replay is below.`,
+    notFound: (p: P) => `There is no live session #${p.id}. /live lists them.`,
+    pageUpcoming: "You're in: I will remind you the day before and 15 minutes before, and send the join link.",
+    pageOpen: "🔴 The session is open: tap Join.",
+    pageOpenNotOwner: "🔴 The session is on now.",
+    pageEnded: "This session has ended.",
+    pageEndedReplay: "This session has ended; the replay is below.",
+  },
   // --- Notices (sent later, through the outbox)
   notices: {
+    staffQuestionEscalated: (p: P) =>
+      `❓ Question #${p.id} from ${p.member} needs you: the course material does not answer it.\n“${p.question}”`,
     paymentReceived: (p: P) => `✅ Payment received for order #${p.order}. It's yours: /mycourses`,
     paymentFailed: (p: P) =>
       `Payment for order #${p.order} did not go through. Nothing was charged; /buy again when you are ready.`,
@@ -369,6 +451,14 @@ export const en = {
       `We miss you! Your access to **${p.title}** has ended. It is one tap away whenever you want it back.`,
     buttonRenew: "Renew",
     buttonComeBack: "Get it back",
+    lessonReleased: (p: P) => `🔓 Lesson ${p.number} of **${p.course}** is open for you: ${p.lesson}.`,
+    liveReminder: (p: P) => `⏰ Reminder: **${p.title}** starts ${p.when}. I will send you the join link here.`,
+    liveSoon: (p: P) => `⏰ **${p.title}** starts in 15 minutes (${p.when}). Tap Join when you are ready.`,
+    liveStarted: (p: P) => `🔴 **${p.title}** is starting now. Tap Join to go in.`,
+    liveReplay: (p: P) => `🎬 The replay of **${p.title}** is ready.`,
+    buttonOpenLesson: "Open lesson",
+    buttonJoin: "Join",
+    buttonReplay: "Watch the replay",
     // Member settings
     settings: (p: P) =>
       `**Messages**\nAnnouncements: ${p.announcements}\nRecommendations and offers: ${p.recommendations}\nQuiet hours: ${p.quiet}\nTime zone: ${p.timeZone}\n\n/optout announcements | recommendations | all — /optin … to undo\n/quiet 22 7 — no non-urgent messages from 22:00 to 7:00 (/quiet off)\n/timezone Asia/Shanghai — your time zone`,
@@ -427,6 +517,8 @@ export const en = {
     optionRole: "The paid role",
     optionProducts: "Product ids, separated by spaces",
     optionStart: "A course_<id> or ref_<code> start argument",
+    optionFile: "The photo or file",
+    optionCaption: "Its caption (optional)",
     couponButton: "🏷 Coupon",
     couponTitle: "Buy with a coupon",
     couponLabel: "Coupon code",
@@ -454,6 +546,26 @@ export const en = {
       `role @${p.role} is managed by an integration and cannot be given by hand: bind another role / 角色 @${p.role} 由集成管理，无法手动授予：请绑定其他角色`,
     roleMissing: (p: P) =>
       `role ${p.role} no longer exists in the server: bind an existing role with /gate / 服务器中已没有角色 ${p.role}：请用 /gate 绑定一个现有角色`,
+  },
+  // --- The answer helper (core/assistant)
+  assistant: {
+    answer: (p: P) => `💡 **From the course material**\n\n${p.body}`,
+    quoted: (p: P) => `💡 **From the course material** (quoted)\n\n${p.body}`,
+    sourcesTitle: "**Sources**",
+    sourceLesson: (p: P) => `[${p.n}] ${p.course}, lesson ${p.number}: ${p.title}`,
+    sourceOther: (p: P) => `[${p.n}] ${p.title}`,
+    buttonSource: (p: P) => `[${p.n}] ${p.title}`,
+    lockedOnly: "This is covered in these lessons, open to those who own the course:",
+    lockedAlso: "**More in these lessons, open to those who own the course:**",
+    lockedLine: (p: P) => `• ${p.course}, lesson ${p.number}: ${p.title}`,
+    lockedLater: (p: P) => `• ${p.course}, lesson ${p.number}: ${p.title} (it opens for you later)`,
+    buttonBuy: (p: P) => `Buy ${p.course} — ${p.price}`,
+    buttonRenew: (p: P) => `Renew ${p.course}`,
+    buttonLesson: (p: P) => `Open lesson ${p.number}: ${p.title}`,
+    dontKnow: (p: P) =>
+      `🤔 I don't know: the course material doesn't answer this. I've asked ${p.creator}, who will get back to you.`,
+    theCreator: "the creator",
+    askUsage: "Ask me anything about the course material: /ask <your question>",
   },
   dateFormat: "en-US",
 };

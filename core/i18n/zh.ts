@@ -13,9 +13,9 @@ export const zh: Messages = {
   welcomeBack: (p: P) => `欢迎回来，${p.name}。/courses 查看目录，/mycourses 打开你的内容，/help 查看全部命令。`,
   referralRecorded: "你是通过朋友的邀请加入的，感谢你们！",
   helpMember:
-    "**命令**\n/courses [标签或关键词] — 浏览或搜索目录\n/course <编号> — 课程详情\n/buy <编号> [优惠码] — 购买\n/mycourses — 我的内容和付费频道\n/learn — 从上次停下的地方继续学习\n/lesson <课程> [n] — 打开一节课（课程编号或名称）\n/orders — 我的订单\n/refund <订单号> [原因] — 申请退款\n/language [en|zh] — English / 中文\n/profile — 个人资料和邀请码\n/link [关联码] — 关联 Telegram 与 Discord 账号\n/settings — 公告、优惠、免打扰时段（/optout、/optin、/quiet、/timezone）",
+    "**命令**\n/courses [标签或关键词] — 浏览或搜索目录\n/course <编号> — 课程详情\n/buy <编号> [优惠码] — 购买\n/mycourses — 我的内容和付费频道\n/learn — 从上次停下的地方继续学习\n/lesson <课程> [n] — 打开一节课（课程编号或名称）\n/live — 即将开始的直播（按你的时区显示）\n/ask <问题> — 根据课程资料回答，并注明出处\n/orders — 我的订单\n/refund <订单号> [原因] — 申请退款\n/language [en|zh] — English / 中文\n/profile — 个人资料和邀请码\n/link [关联码] — 关联 Telegram 与 Discord 账号\n/settings — 公告、优惠、免打扰时段（/optout、/optin、/quiet、/timezone）",
   helpStaff:
-    "**创作者命令**\n/confirm [订单号] — 确认线下付款（不带订单号：列出待确认订单）\n/refunds — 退款申请，批准或拒绝\n/grant <成员> <产品> [天数] — 开通权限\n/revoke <成员> <产品> — 收回权限\n/addcourse — 添加课程（分步引导），或 /addcourse <价格> <币种> [monthly] | <英文标题> | <中文标题>\n/gate <频道> <产品编号…> — 把付费频道绑定到产品；只发 /gate 列出已绑定的频道\n/role <成员> creator|moderator|member — 任命创作者或版主（仅所有者）\n/broadcast <内容> — 向所有人或部分成员发公告，发送前可预览\n/reconcile [天数] — 立即与 Stripe 核对付款、退款和争议，并修复差异\n/cancel — 停止当前引导步骤",
+    "**创作者命令**\n/confirm [订单号] — 确认线下付款（不带订单号：列出待确认订单）\n/refunds — 退款申请，批准或拒绝\n/grant <成员> <产品> [天数] — 开通权限\n/revoke <成员> <产品> — 收回权限\n/addcourse — 添加课程（分步引导），或 /addcourse <价格> <币种> [monthly] | <英文标题> | <中文标题>\n/addlesson <课程> — 编写课时（分步引导，可附图片和文件）\n/editlesson <课程> <第几课> title|title_zh|text|text_zh [内容] — 修改课时；… free on|off 设为免费试看\n/publish、/unpublish <课程> [第几课] — 发布或隐藏课程或某一课\n/gate <频道> <产品编号…> — 把付费频道绑定到产品；只发 /gate 列出已绑定的频道\n/role <成员> creator|moderator|member — 任命创作者或版主（仅所有者）\n/broadcast <内容> — 向所有人或部分成员发公告，发送前可预览\n/reconcile [天数] — 立即与 Stripe 核对付款、退款和争议，并修复差异\n/cancel — 停止当前引导步骤",
   unknownCommand: (p: P) => `我不认识 /${p.name}。发送 /help 查看可用命令。`,
   notACommand: "请发送命令，例如 /courses。/help 列出全部命令。",
   cancelled: "已停止，没有保存任何内容。",
@@ -52,6 +52,14 @@ export const zh: Messages = {
     learn: "从上次停下的地方继续学习",
     lesson: "打开一节课",
     done: "把一节课标记为完成",
+    addlesson: "在聊天中编写课时",
+    editlesson: "修改课时",
+    publish: "发布课程或课时",
+    unpublish: "对成员隐藏课程或课时",
+    attach: "为正在编写的课时附加文件",
+    live: "即将开始的直播",
+    join: "进入已购买的直播",
+    ask: "就课程资料提问",
   } as Record<string, string>,
   // --- 目录
   kind: { COURSE: "课程", ARTICLE: "文章", LIVE_SESSION: "直播", BUNDLE: "套餐" } as Record<string, string>,
@@ -184,6 +192,45 @@ export const zh: Messages = {
   addCourseAskPrice: "它的**价格**，例如 `49 usd`、`199 cny` 或 `19 usd monthly`。",
   addCourseBadPrice: "这不是有效的价格。请写成 `49 usd` 或 `19 usd monthly`。",
   addCourseCreated: (p: P) => `课程 **#${p.id} ${p.title}** 已创建，价格 ${p.price}。成员可在 /courses 中看到。`,
+  // --- 创作者：在聊天中编写课时（/addlesson、/editlesson、/publish、/unpublish）
+  authoring: {
+    askTitleEn: (p: P) => `为 **${p.course}** 添加新课时。它的**英文标题**是什么？（/cancel 取消）`,
+    askTitleZh: "它的**中文标题**？发送 - 沿用英文标题。",
+    askText: "现在发送课时**正文**，使用 Markdown（`**加粗**`、`# 标题`、列表、链接）。发送 - 暂时留空。",
+    saved: (p: P) =>
+      `第 ${p.number} 课 **${p.title}** 已保存为草稿：成员暂时看不到。\n发送要附加的图片或文件（说明文字会随文件保留），然后发送 /done 发布。`,
+    attached: (p: P) => `📎 已附加第 ${p.count} 个文件。可以继续发送，或发送 /done 发布课时。`,
+    sendFiles: "发送要附加的图片或文件，或发送 /done 发布课时。（/cancel 会把它留作草稿。）",
+    published: (p: P) =>
+      `✅ **${p.course}** 的第 ${p.number} 课 **${p.title}** 已发布：已购买课程的成员现在就能看到。/unpublish ${p.id} ${p.number} 可再次隐藏。`,
+    askField: (p: P) => `请发送第 ${p.number} 课 **${p.title}** 的新**${p.field}**。（/cancel 取消）`,
+    edited: (p: P) => `✏️ 第 ${p.number} 课 **${p.title}**：${p.field}已保存。`,
+    editedLive: "成员现在就能看到修改。",
+    editedDraft: (p: P) => `这是草稿：/publish ${p.id} ${p.number} 向成员发布。`,
+    unchanged: (p: P) => `第 ${p.number} 课内容相同，没有修改。`,
+    emptyTitle: "课时必须有标题：请发送标题，或 /cancel。",
+    fields: {
+      title: "英文标题",
+      title_zh: "中文标题（- 沿用英文标题）",
+      text: "正文，Markdown 格式（- 清空）",
+      text_zh: "中文正文，Markdown 格式（- 删除）",
+    } as Record<string, string>,
+    freeOn: (p: P) => `🎁 第 ${p.number} 课 **${p.title}** 现在是免费试看：任何人都能阅读。`,
+    freeOff: (p: P) => `第 ${p.number} 课 **${p.title}** 不再是免费试看。`,
+    lessonPublished: (p: P) => `✅ 第 ${p.number} 课 **${p.title}** 已发布：已购买课程的成员可以看到。`,
+    lessonHidden: (p: P) =>
+      `🙈 第 ${p.number} 课 **${p.title}** 已对成员隐藏（重新成为草稿）。/publish ${p.id} ${p.number} 可再次发布。`,
+    productPublished: (p: P) => `✅ **${p.title}** 已发布：成员可在 /courses 中看到。`,
+    productHidden: (p: P) =>
+      `🙈 **${p.title}** 已对成员隐藏：不在 /courses 中，课时关闭，购买记录保留。/publish ${p.id} 可再次发布。`,
+    alreadyPublished: (p: P) => `**${p.title}** 已经是发布状态。`,
+    alreadyHidden: (p: P) => `**${p.title}** 已经对成员隐藏。`,
+    noSuchLesson: (p: P) =>
+      `**${p.course}** 没有第 ${p.number} 课；共有 ${p.total} 课（含草稿）。/course ${p.id} 可查看列表。`,
+    notACourse: (p: P) => `**${p.title}** 不是课程：只有课程才有课时。`,
+    attachHint:
+      "文件要在编写课时时附加：先 /addlesson <课程>，再直接发送图片或文件（Discord：带文件的 /attach；控制台：/attach <路径>）。",
+  },
   // --- 错误（对成员安全，不含内部信息）
   errors: {
     UNKNOWN_COMMAND: (p: P) => `我不认识 /${p.name}。发送 /help。`,
@@ -223,6 +270,13 @@ export const zh: Messages = {
     addcourse: "/addcourse <价格> <币种> [monthly] | <英文标题> | <中文标题>",
     lesson: "/lesson <课程编号或名称> [第几课]",
     done: "/done <课时编号>",
+    addlesson: "/addlesson <课程编号或名称>",
+    editlesson:
+      "/editlesson <课程> <第几课> title | title_zh | text | text_zh [新内容]，或 /editlesson <课程> <第几课> free on | off",
+    publish: "/publish <课程> [第几课]",
+    unpublish: "/unpublish <课程> [第几课]",
+    join: "/join <直播编号>",
+    ask: "/ask <你的问题>",
   } as Record<string, string>,
   // --- 学习：在聊天中上课
   learning: {
@@ -265,8 +319,34 @@ export const zh: Messages = {
     previewMark: "免费试看",
     draftMark: "草稿",
   },
+  // --- 直播：/live、join、课程页
+  live: {
+    title: "**直播**",
+    line: (p: P) => `**${p.id}.** ${p.title} — ${p.when} 开始`,
+    lineOpen: (p: P) => `**${p.id}.** ${p.title} — 🔴 正在进行（${p.when}）`,
+    ownedMark: "✅ 你已购买",
+    hint: "详情和购买：/course <编号>。购买者会在开始前一天和开始前 15 分钟收到提醒，开始时收到进入链接。",
+    empty: "近期没有直播。发送 /courses 查看目录。",
+    buttonJoin: "进入直播",
+    buttonJoinTitle: (p: P) => `进入：${p.title}`,
+    buttonReplay: "观看回放",
+    joinNow: (p: P) => `🔴 **${p.title}** 已开放，点按“进入直播”即可加入。`,
+    notOwner: (p: P) => `**${p.title}** 仅对购买者开放。发送 /course ${p.id} 查看详情。`,
+    tooEarly: (p: P) => `**${p.title}** 将于 ${p.when} 开始。进入链接在开始前 15 分钟开放，届时我会在这里发给你。`,
+    noLink: (p: P) => `**${p.title}** 还没有进入链接。创作者添加后，我会马上发给你。`,
+    ended: (p: P) => `**${p.title}** 已经结束。`,
+    endedReplay: (p: P) => `**${p.title}** 已经结束，回放在下方。`,
+    notFound: (p: P) => `没有编号为 #${p.id} 的直播。发送 /live 查看列表。`,
+    pageUpcoming: "你已购买：我会在开始前一天和开始前 15 分钟提醒你，并发送进入链接。",
+    pageOpen: "🔴 直播已开放：点按“进入直播”。",
+    pageOpenNotOwner: "🔴 直播正在进行。",
+    pageEnded: "本场直播已经结束。",
+    pageEndedReplay: "本场直播已经结束，回放在下方。",
+  },
   // --- 通知
   notices: {
+    staffQuestionEscalated: (p: P) =>
+      `❓ ${p.member} 的问题 #${p.id} 需要你来回答：课程资料里没有答案。\n“${p.question}”`,
     paymentReceived: (p: P) => `✅ 已收到订单 #${p.order} 的付款，内容已归你所有：/mycourses`,
     paymentFailed: (p: P) => `订单 #${p.order} 付款未成功，没有扣款。准备好后可再次 /buy。`,
     accessGranted: (p: P) => `🔓 你已获准进入：**${p.gate}**${p.link ? `\n加入链接：${p.link}` : ""}`,
@@ -345,6 +425,14 @@ export const zh: Messages = {
     winBack: (p: P) => `好久不见！你对 **${p.title}** 的访问权限已经结束。想回来的时候，一键即可恢复。`,
     buttonRenew: "续订",
     buttonComeBack: "重新开通",
+    lessonReleased: (p: P) => `🔓 **${p.course}** 的第 ${p.number} 课已为你开放：${p.lesson}。`,
+    liveReminder: (p: P) => `⏰ 提醒：**${p.title}** 将于 ${p.when} 开始。进入链接届时会发到这里。`,
+    liveSoon: (p: P) => `⏰ **${p.title}** 将在 15 分钟后（${p.when}）开始。准备好后点按“进入直播”。`,
+    liveStarted: (p: P) => `🔴 **${p.title}** 现在开始，点按“进入直播”即可加入。`,
+    liveReplay: (p: P) => `🎬 **${p.title}** 的回放已经可以观看。`,
+    buttonOpenLesson: "打开这一课",
+    buttonJoin: "进入直播",
+    buttonReplay: "观看回放",
     // 成员设置
     settings: (p: P) =>
       `**消息设置**\n公告：${p.announcements}\n推荐与优惠：${p.recommendations}\n免打扰时段：${p.quiet}\n时区：${p.timeZone}\n\n/optout announcements | recommendations | all — 用 /optin … 恢复\n/quiet 22 7 — 22:00 至 7:00 不接收非紧急消息（/quiet off 关闭）\n/timezone Asia/Shanghai — 设置你的时区`,
@@ -399,6 +487,8 @@ export const zh: Messages = {
     optionRole: "付费身份组",
     optionProducts: "产品编号，用空格分隔",
     optionStart: "course_<编号> 或 ref_<邀请码> 启动参数",
+    optionFile: "图片或文件",
+    optionCaption: "说明文字（可选）",
     couponButton: "🏷 优惠码",
     couponTitle: "使用优惠码购买",
     couponLabel: "优惠码",
@@ -426,6 +516,25 @@ export const zh: Messages = {
       `role @${p.role} is managed by an integration and cannot be given by hand: bind another role / 角色 @${p.role} 由集成管理，无法手动授予：请绑定其他角色`,
     roleMissing: (p: P) =>
       `role ${p.role} no longer exists in the server: bind an existing role with /gate / 服务器中已没有角色 ${p.role}：请用 /gate 绑定一个现有角色`,
+  },
+  // --- 答疑助手（core/assistant）
+  assistant: {
+    answer: (p: P) => `💡 **根据课程资料**\n\n${p.body}`,
+    quoted: (p: P) => `💡 **根据课程资料**（原文摘录）\n\n${p.body}`,
+    sourcesTitle: "**出处**",
+    sourceLesson: (p: P) => `[${p.n}] ${p.course}，第 ${p.number} 课：${p.title}`,
+    sourceOther: (p: P) => `[${p.n}] 资料：${p.title}`,
+    buttonSource: (p: P) => `[${p.n}] 查看：${p.title}`,
+    lockedOnly: "这部分内容在以下课节中（拥有该课程即可阅读）：",
+    lockedAlso: "**更多内容在以下课节中（拥有该课程即可阅读）：**",
+    lockedLine: (p: P) => `• ${p.course}，第 ${p.number} 课：${p.title}`,
+    lockedLater: (p: P) => `• ${p.course}，第 ${p.number} 课：${p.title}（稍后对你开放）`,
+    buttonBuy: (p: P) => `购买 ${p.course} — ${p.price}`,
+    buttonRenew: (p: P) => `续订 ${p.course}`,
+    buttonLesson: (p: P) => `打开第 ${p.number} 课：${p.title}`,
+    dontKnow: (p: P) => `🤔 我不知道：课程资料里没有这个问题的答案。我已经请 ${p.creator} 来回答你。`,
+    theCreator: "创作者",
+    askUsage: "关于课程资料的任何问题都可以问我：/ask <你的问题>",
   },
   dateFormat: "zh-CN",
 };

@@ -6,7 +6,7 @@ import { AppError } from "../../app-error.js";
 import { createCourse } from "../../catalog/create-course.js";
 import { parseAmount } from "../../commerce/pricing.js";
 import { truncateText } from "../../text.js";
-import type { Command, Session } from "../command.js";
+import type { Command, FlowInput, FlowState, Session } from "../command.js";
 import { offerPrice, productTitle } from "../format.js";
 import { type Reply, textReply } from "../reply.js";
 
@@ -57,17 +57,20 @@ export const addCourseCommand: Command = {
     });
     return textReply(m.addCourseAskTitleEn);
   },
+  flow: { name: ADD_COURSE_FLOW, continue: continueAddCourse },
 };
 
-/** The next answer in the guided flow. */
-export async function continueAddCourse(
-  session: Session,
-  step: string,
-  data: Record<string, string>,
-  text: string,
-): Promise<Reply> {
+/** The next answer in the guided flow; a file is no answer here, so the step's question is asked again. */
+async function continueAddCourse(session: Session, state: FlowState, input: FlowInput): Promise<Reply> {
   const { ctx, m, account } = session;
-  const answer = truncateText(text.trim(), 200);
+  const { step } = state;
+  const data = state.data as Record<string, string>;
+  if (input.kind !== "text") {
+    return textReply(
+      step === "titleEn" ? m.addCourseAskTitleEn : step === "titleZh" ? m.addCourseAskTitleZh : m.addCourseAskPrice,
+    );
+  }
+  const answer = truncateText(input.text.trim(), 200);
   const save = (next: string, values: Record<string, string>) =>
     ctx.prisma.conversationState.update({ where: { accountId: account.id }, data: { step: next, data: values } });
   if (step === "titleEn") {

@@ -13,6 +13,7 @@ import { type Command, idArgument, type Session } from "../command.js";
 import { offerPrice, productSummary, productTitle } from "../format.js";
 import { type Button, escapeMarkup, type Reply, reply, textReply } from "../reply.js";
 import { showLesson } from "./member-learning.js";
+import { liveSessionSection } from "./member-live.js";
 
 async function showProduct(session: Session, productId: number): Promise<Reply> {
   const { ctx, m, locale } = session;
@@ -30,6 +31,9 @@ async function showProduct(session: Session, productId: number): Promise<Reply> 
   if (product.startsAt) {
     lines.push(m.startsAt({ when: formatDateTime(locale, product.startsAt, session.member.timeZone) }));
   }
+  // A live session: where it stands, and Join (about to start or running) or Replay (after) for its owners.
+  const live = await liveSessionSection(session, product);
+  lines.push(...live.lines);
   if (offer) {
     const terms = [offerPrice(locale, offer)];
     if (offer.kind === "ONE_TIME")
@@ -58,7 +62,7 @@ async function showProduct(session: Session, productId: number): Promise<Reply> 
       lines.push(`${index + 1}. ${escapeMarkup(localized(locale, lesson.titleEn, lesson.titleZh))}${marks}`);
     });
   }
-  const buttons: Button[][] = [];
+  const buttons: Button[][] = [...live.buttons];
   if (owned) {
     lines.push("", m.owned);
     if (progress) lines.push(m.learning.courseProgress({ progress: progressMark(progress) }));

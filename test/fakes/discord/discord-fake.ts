@@ -473,13 +473,16 @@ export class DiscordFake {
     return id;
   }
 
-  /** Presses a button on a message the bot sent in reply to `interactionId`. */
-  press(user: FakeUser, customId: string, onReplyTo?: string): string {
+  /**
+   * Presses a button on a message the bot sent in reply to `interactionId`. `locale`: the presser's client language
+   * (Discord sends it with every interaction; en-US when left out).
+   */
+  press(user: FakeUser, customId: string, onReplyTo?: string, locale?: string): string {
     const original = onReplyTo ? this.interactions.get(onReplyTo) : undefined;
     const message = this.message(snowflake(), this.defaultChannel(), this.botUser, original?.content ?? "");
     return this.interact(
       user,
-      {},
+      { locale },
       {
         type: 3,
         data: { custom_id: customId, component_type: 2 },

@@ -265,6 +265,36 @@ export class BotApiFake {
     });
   }
 
+  /**
+   * The user sends a photo or a file in the private chat. Telegram keeps it and hands the bot file ids (a photo in
+   * several sizes, the largest last); the fake remembers them, so the bot can send the file again by its id.
+   */
+  sendFile(
+    user: FakeUser,
+    file: { kind: "photo" | "document"; bytes: Buffer; fileName?: string; mimeType?: string; caption?: string },
+  ): { updateId: number; fileId: string } {
+    const fileId = `file-${randomId()}`;
+    this.files.set(fileId, { fileName: file.fileName ?? "", size: file.bytes.length, bytes: file.bytes });
+    const message = this.message(user, { id: user.id, type: "private", first_name: user.first_name }, undefined);
+    if (file.kind === "photo") {
+      this.files.set(`${fileId}-thumb`, { fileName: "", size: 0, bytes: Buffer.alloc(0) });
+      message.photo = [
+        { file_id: `${fileId}-thumb`, file_unique_id: `${fileId}-u1`, width: 90, height: 90 },
+        { file_id: fileId, file_unique_id: `${fileId}-u2`, width: 800, height: 600, file_size: file.bytes.length },
+      ];
+    } else {
+      message.document = {
+        file_id: fileId,
+        file_unique_id: `${fileId}-u`,
+        file_size: file.bytes.length,
+        ...(file.fileName ? { file_name: file.fileName } : {}),
+        ...(file.mimeType ? { mime_type: file.mimeType } : {}),
+      };
+    }
+    if (file.caption !== undefined) message.caption = file.caption;
+    return { updateId: this.push({ message }), fileId };
+  }
+
   /** A message in a group; `threadId` for a forum topic, `replyTo` for a reply thread. */
   sayInGroup(
     user: FakeUser,
