@@ -101,6 +101,7 @@ export const COMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     },
   ],
   addcourse: [{ name: "args", type: "string", description: "optionArgs" }],
+  addlesson: [{ name: "args", type: "string", description: "optionArgs", required: true }],
   // The adapter turns the file into a file input itself (discord-interactions.ts): it is never a text argument.
   attach: [
     { name: "file", type: "attachment", description: "optionFile", required: true },

@@ -30,7 +30,7 @@ import { ACCEPT_ANSWER_COMMAND, commandText } from "./discord-commands.js";
 import { onAcceptAnswer } from "./discord-forum.js";
 import { type DiscordGateway, describeError } from "./discord-gateway.js";
 import { renderReplyWithFiles } from "./discord-lesson.js";
-import { ADD_COURSE_MODAL, COUPON_PREFIX, REFUND_MODAL_PREFIX } from "./discord-render.js";
+import { ADD_COURSE_MODAL, ADD_LESSON_MODAL_PREFIX, COUPON_PREFIX, REFUND_MODAL_PREFIX } from "./discord-render.js";
 import { platformUser } from "./discord-roles.js";
 
 type Repliable =
@@ -149,6 +149,27 @@ export async function handleInteraction(context: InteractionContext, interaction
       const name = interaction.commandName;
       if (name === "gate" && (interaction.options.get("role") || interaction.options.get("products"))) {
         await bindRole(context, interaction);
+        return;
+      }
+      const lessonCourse = interaction.options.getString("args")?.trim() ?? "";
+      if (name === "addlesson" && /^[#\w-]{1,100}$/.test(lessonCourse)) {
+        // Only the course given: the lesson's titles and text come in a form (a bot on Discord reads no DMs).
+        const { member } = await resolveMember(ctx, platformUser(interaction.user, interaction.locale));
+        const m = messages(member.locale);
+        if (!mayRun(member.role, name)) {
+          await interaction.reply({ content: m.errors.FORBIDDEN({}), flags: MessageFlags.Ephemeral });
+          return;
+        }
+        await interaction.showModal(
+          new ModalBuilder()
+            .setCustomId(`${ADD_LESSON_MODAL_PREFIX}${lessonCourse}`)
+            .setTitle(m.discord.addLessonTitle)
+            .addComponents(
+              textInput("titleEn", m.discord.titleEnLabel, { max: 200 }),
+              textInput("titleZh", m.discord.titleZhLabel, { required: false, max: 200 }),
+              textInput("text", m.discord.lessonTextLabel, { long: true, max: 4000 }),
+            ),
+        );
         return;
       }
       if (name === "addcourse" && !interaction.options.getString("args")) {
@@ -289,6 +310,15 @@ function modalCommand(interaction: ModalSubmitInteraction): ChatInput | null {
   }
   if (id.startsWith(REFUND_MODAL_PREFIX)) {
     return parseCommand(`/refund ${id.slice(REFUND_MODAL_PREFIX.length)} ${field("reason")}`);
+  }
+  if (id.startsWith(ADD_LESSON_MODAL_PREFIX)) {
+    // The text keeps its lines and bars: it is the lesson's Markdown, the last field of the one-message form.
+    let text = "";
+    try {
+      text = stripControlCharacters(interaction.fields.getTextInputValue("text"));
+    } catch {}
+    const raw = `${id.slice(ADD_LESSON_MODAL_PREFIX.length)} | ${field("titleEn")} | ${field("titleZh")} | ${text}`;
+    return { kind: "command", name: "addlesson", args: raw.split(/\s+/), raw };
   }
   if (id === ADD_COURSE_MODAL) {
     const monthly = /^(y|yes|是|monthly)$/i.test(field("recurring")) ? " monthly" : "";

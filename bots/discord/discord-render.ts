@@ -21,6 +21,8 @@ import { truncateText } from "../../core/text.js";
 export const COUPON_PREFIX = "lyceum:coupon:";
 export const REFUND_MODAL_PREFIX = "lyceum:refund:";
 export const ADD_COURSE_MODAL = "lyceum:addcourse";
+/** `lyceum:addlesson:<course>`: the form of /addlesson (a bot reads no DMs on Discord, so it cannot ask step by step). */
+export const ADD_LESSON_MODAL_PREFIX = "lyceum:addlesson:";
 
 /** Discord's limits (message content, components, button label and custom id). */
 export const DISCORD_LIMITS = { content: 2000, rows: 5, perRow: 5, label: 80, customId: 100 } as const;

@@ -286,7 +286,8 @@ export const en = {
     addcourse: "/addcourse <price> <currency> [monthly] | <English title> | <中文标题>",
     lesson: "/lesson <course id or name> [lesson number]",
     done: "/done <lesson id>",
-    addlesson: "/addlesson <course id or name>",
+    addlesson:
+      "/addlesson <course id or name> — guided; or in one message: /addlesson <course> | <English title> | <中文标题> | <text>",
     editlesson:
       "/editlesson <course> <n> title | title_zh | text | text_zh [new value], or /editlesson <course> <n> free on | off",
     publish: "/publish <course> [lesson number]",
@@ -525,6 +526,8 @@ export const en = {
     refundTitle: "Ask for a refund",
     refundReasonLabel: "Why? (optional)",
     addCourseTitle: "Add a course",
+    addLessonTitle: "Write a lesson",
+    lessonTextLabel: "Text (Markdown)",
     priceLabel: "Price, e.g. 49 or 49.90",
     currencyLabel: "Currency: usd, eur, cny…",
     recurringLabel: "Monthly subscription? yes / no",

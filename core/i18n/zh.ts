@@ -270,7 +270,8 @@ export const zh: Messages = {
     addcourse: "/addcourse <价格> <币种> [monthly] | <英文标题> | <中文标题>",
     lesson: "/lesson <课程编号或名称> [第几课]",
     done: "/done <课时编号>",
-    addlesson: "/addlesson <课程编号或名称>",
+    addlesson:
+      "/addlesson <课程编号或名称> —— 分步填写；或一条消息写完：/addlesson <课程> | <English title> | <中文标题> | <正文>",
     editlesson:
       "/editlesson <课程> <第几课> title | title_zh | text | text_zh [新内容]，或 /editlesson <课程> <第几课> free on | off",
     publish: "/publish <课程> [第几课]",
@@ -495,6 +496,8 @@ export const zh: Messages = {
     refundTitle: "申请退款",
     refundReasonLabel: "原因（可选）",
     addCourseTitle: "添加课程",
+    addLessonTitle: "编写一节课",
+    lessonTextLabel: "正文（Markdown）",
     priceLabel: "价格，例如 49 或 49.90",
     currencyLabel: "币种：usd、eur、cny…",
     recurringLabel: "按月订阅？yes / no",

@@ -290,6 +290,27 @@ describe("Discord bot", () => {
     expect(form.modal?.custom_id).toBeTruthy();
   });
 
+  it("/addlesson opens a form on Discord (no DMs to ask in); its text keeps lines and bars; /done publishes", async () => {
+    const refused = await d.run(d.member("Ines"), "addlesson", { args: "1" });
+    expect(refused.modal).toBeFalsy();
+    expect(text(refused)).toBe("Only the creator can do that.");
+    const form = await d.run(d.creator, "addlesson", { args: "1" });
+    expect(form.modal?.custom_id).toBe("lyceum:addlesson:1");
+    const markdown = "## Pivot tables\n\nUse `df.pivot_table(index=a | b)` to reshape.\n\nSecond paragraph.";
+    const saved = await d.reply(
+      d.discord.submitModal(d.creator, form.modal!.custom_id, {
+        titleEn: "Pivot tables",
+        titleZh: "数据透视表",
+        text: markdown,
+      }),
+    );
+    expect(text(saved)).toContain("Pivot tables");
+    const lesson = await d.h.db.prisma.lesson.findFirstOrThrow({ where: { productId: 1, titleEn: "Pivot tables" } });
+    expect(lesson).toMatchObject({ titleZh: "数据透视表", contentEn: markdown, published: false });
+    await d.run(d.creator, "done", {});
+    expect((await d.h.db.prisma.lesson.findUniqueOrThrow({ where: { id: lesson.id } })).published).toBe(true);
+  });
+
   it("the coupon button opens a modal whose code prices the order", async () => {
     const mia = d.member("Mia");
     const course = await d.run(mia, "course", { id: 1 });

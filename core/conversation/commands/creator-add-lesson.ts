@@ -6,6 +6,7 @@
  * platforms where a file is not a message (Discord's attachment option, the console's `/attach <path>`): the adapter
  * turns it into the same file input, so the core command only explains.
  */
+import { AppError } from "../../app-error.js";
 import { addLesson } from "../../catalog/add-lesson.js";
 import { attachLessonFile } from "../../catalog/attach-lesson-file.js";
 import { findStaffCourse } from "../../catalog/find-staff-course.js";
@@ -36,12 +37,24 @@ interface AddLessonData {
 export const addLessonCommand: Command = {
   name: "addlesson",
   staffOnly: true,
-  async run(session, args) {
+  async run(session, args, raw) {
     const { ctx, m, account, locale } = session;
-    const course = await findStaffCourse(ctx, { course: courseArgument(args[0], session, "addlesson") });
+    // One message: `/addlesson <course> | English title | Chinese title | text` (what Discord's form sends, where a
+    // bot reads no DMs to ask one question at a time); the text is everything after the third bar, bars included.
+    const [courseText = "", ...form] = raw.includes("|") ? raw.split("|") : [args[0] ?? ""];
+    const course = await findStaffCourse(ctx, { course: courseArgument(courseText.trim(), session, "addlesson") });
     const title = productTitle(locale, course);
     if (course.kind !== "COURSE") return textReply(m.authoring.notACourse({ title }));
     const data: AddLessonData = { courseId: course.id, course: title };
+    if (form.length) {
+      const [titleEn = "", titleZh = "", ...text] = form.map((part) => part.trim());
+      if (!titleEn) throw new AppError("BAD_ARGUMENTS", { usage: m.usage.addlesson ?? "" });
+      return saveDraft(
+        session,
+        { ...data, titleEn: truncateText(titleEn, 200), titleZh: truncateText(titleZh, 200) },
+        text.join(" | "),
+      );
+    }
     await ctx.prisma.conversationState.upsert({
       where: { accountId: account.id },
       create: { accountId: account.id, flow: ADD_LESSON_FLOW, step: "titleEn", data: { ...data } },
@@ -104,15 +117,26 @@ async function continueAddLesson(session: Session, state: FlowState, input: Flow
     await save("text", { ...data, titleZh: skipped ? "" : truncateText(answer, 200) });
     return textReply(m.authoring.askText);
   }
+  return saveDraft(session, data, skipped ? "" : input.text);
+}
+
+/** The lesson saved as a draft with its text; the flow then waits for files and /done. */
+async function saveDraft(session: Session, data: AddLessonData, text: string): Promise<Reply> {
+  const { ctx, m, account, member } = session;
   const { lesson, number } = await addLesson(ctx, {
     staffMemberId: member.id,
     courseId: data.courseId,
     titleEn: data.titleEn ?? "",
     titleZh: data.titleZh ?? "",
-    contentEn: skipped ? "" : truncateText(input.text, MAX_TEXT),
+    contentEn: truncateText(text, MAX_TEXT),
   });
   const title = lessonTitle(session, lesson);
-  await save("files", { ...data, title, lessonId: lesson.id, number, files: 0 });
+  const state = { ...data, title, lessonId: lesson.id, number, files: 0 };
+  await ctx.prisma.conversationState.upsert({
+    where: { accountId: account.id },
+    create: { accountId: account.id, flow: ADD_LESSON_FLOW, step: "files", data: state },
+    update: { flow: ADD_LESSON_FLOW, step: "files", data: state },
+  });
   return textReply(m.authoring.saved({ number, title }));
 }
 
