@@ -30,19 +30,35 @@ export async function courseProgress(
     },
     orderBy: [{ productId: "asc" }, { position: "asc" }],
   });
+  const byCourse = new Map<number, { ids: number[]; completed: Set<number> }>();
   for (const lesson of lessons) {
-    let entry = result.get(lesson.productId);
+    let entry = byCourse.get(lesson.productId);
     if (!entry) {
-      entry = { total: 0, done: 0, completed: new Set(), next: null };
-      result.set(lesson.productId, entry);
+      entry = { ids: [], completed: new Set() };
+      byCourse.set(lesson.productId, entry);
     }
-    entry.total += 1;
-    if (lesson.progress.length) {
-      entry.done += 1;
-      entry.completed.add(lesson.id);
-    } else if (entry.next === null) entry.next = entry.total;
+    entry.ids.push(lesson.id);
+    if (lesson.progress.length) entry.completed.add(lesson.id);
   }
+  for (const [courseId, entry] of byCourse) result.set(courseId, progressOver(entry.ids, entry.completed));
   return result;
+}
+
+/**
+ * Progress over the lessons a reader sees (ids in their order) given the ids they marked done: the same counting
+ * whether the lessons come from the database or from the cached catalog.
+ *
+ * @example progressOver([11, 12, 13], new Set([11])) // { total: 3, done: 1, next: 2, … }
+ */
+export function progressOver(lessonIds: readonly number[], done: ReadonlySet<number>): CourseProgress {
+  const progress: CourseProgress = { total: lessonIds.length, done: 0, completed: new Set(), next: null };
+  lessonIds.forEach((id, index) => {
+    if (done.has(id)) {
+      progress.done += 1;
+      progress.completed.add(id);
+    } else if (progress.next === null) progress.next = index + 1;
+  });
+  return progress;
 }
 
 /** `3/12 ✓`: the same mark everywhere progress is shown (symbols only, the same in every language). */

@@ -4,6 +4,8 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { holdsProduct } from "../../core/access/holds-product.js";
+import { readerStanding } from "../../core/learning/reader-standing.js";
 import { createHarness, type Harness } from "../support/harness.js";
 
 describe("the read path", () => {
@@ -68,4 +70,53 @@ describe("the read path", () => {
     url.pathname = `/${rows[0]!.db}`;
     return url.toString();
   }
+});
+
+describe("the course page's one-statement standing", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(() => h.close());
+
+  it("agrees with holdsProduct for every kind of entitlement window, bundles included, and reads lessons done", async () => {
+    const now = h.clock.now();
+    const day = 86_400_000;
+    const at = (days: number) => new Date(now.getTime() + days * day);
+    // Product 1 is a course inside bundle 6 (the demo catalog).
+    const windows: {
+      productId: number;
+      startsAt: Date;
+      endsAt: Date | null;
+      graceUntil?: Date | null;
+      revokedAt?: Date | null;
+    }[] = [
+      { productId: 1, startsAt: at(-1), endsAt: null },
+      { productId: 1, startsAt: at(1), endsAt: null },
+      { productId: 1, startsAt: at(-10), endsAt: at(-1) },
+      { productId: 1, startsAt: at(-10), endsAt: at(-1), graceUntil: at(1) },
+      { productId: 1, startsAt: at(-10), endsAt: at(-2), graceUntil: at(-1) },
+      { productId: 1, startsAt: at(-10), endsAt: at(5), revokedAt: at(-1) },
+      { productId: 6, startsAt: at(-1), endsAt: at(30) },
+      { productId: 6, startsAt: at(-40), endsAt: at(-10) },
+      { productId: 2, startsAt: at(-1), endsAt: null },
+    ];
+    for (const [index, window] of windows.entries()) {
+      await h.say(`standing${index}`, "/start");
+      const memberId = await h.memberId(`standing${index}`);
+      await h.db.prisma.entitlement.create({ data: { memberId, source: "GRANT", graceUntil: null, ...window } });
+      const lean = await readerStanding(h.ctx, { memberId, productId: 1 });
+      expect(lean.holds, `window ${index}`).toBe(await holdsProduct(h.ctx, { memberId, productId: 1 }));
+    }
+    expect((await readerStanding(h.ctx, { memberId: await h.memberId("standing0"), productId: 1 })).holds).toBe(true);
+    expect((await readerStanding(h.ctx, { memberId: await h.memberId("standing6"), productId: 1 })).holds).toBe(true);
+    expect((await readerStanding(h.ctx, { memberId: await h.memberId("standing2"), productId: 1 })).holds).toBe(false);
+
+    const reader = await h.memberId("standing0");
+    const lessons = await h.db.prisma.lesson.findMany({ where: { productId: 1 }, orderBy: { position: "asc" } });
+    await h.db.prisma.lessonProgress.create({ data: { memberId: reader, lessonId: lessons[0]!.id, completedAt: now } });
+    await h.db.prisma.lessonProgress.create({ data: { memberId: reader, lessonId: lessons[1]!.id } }); // opened only
+    expect([...(await readerStanding(h.ctx, { memberId: reader, productId: 1 })).completed]).toEqual([lessons[0]!.id]);
+    expect(await h.say("standing0", "/course 1")).toContain("1/3 ✓");
+  });
 });

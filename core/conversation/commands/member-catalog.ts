@@ -1,13 +1,13 @@
 /**
  * /start, /help, /courses, /course: discovering what is on offer.
  */
-import { activeEntitlementWhere } from "../../access/entitlement-window.js";
 import { AppError } from "../../app-error.js";
 import { browseCatalog, getProduct, lessonsFor } from "../../catalog/catalog.js";
 import { formatDateTime, localized } from "../../i18n/index.js";
 import { recordReferral } from "../../identity/resolve-member.js";
 import { isStaff } from "../../identity/roles.js";
-import { courseProgress, progressMark } from "../../learning/course-progress.js";
+import { progressMark, progressOver } from "../../learning/course-progress.js";
+import { readerStanding } from "../../learning/reader-standing.js";
 import { truncateText } from "../../text.js";
 import { type Command, idArgument, type Session } from "../command.js";
 import { offerPrice, productSummary, productTitle } from "../format.js";
@@ -20,9 +20,9 @@ async function showProduct(session: Session, productId: number): Promise<Reply> 
   const product = await getProduct(ctx, productId);
   if (!product) throw new AppError("PRODUCT_NOT_FOUND", { id: productId });
   const offer = product.offers.find((o) => o.currency !== "xtr");
-  const owned = await ctx.prisma.entitlement.findFirst({
-    where: { memberId: session.member.id, productId, ...activeEntitlementWhere(ctx.clock.now()) },
-  });
+  // Held through the product itself or a bundle with it (what /lesson lets in), and the lessons done: one statement.
+  const standing = await readerStanding(ctx, { memberId: session.member.id, productId });
+  const owned = standing.holds;
   // Titles, summaries and lessons are what a creator typed: literal text, never markup.
   const lines = [`**${escapeMarkup(productTitle(locale, product))}** — ${m.kind[product.kind]} #${product.id}`];
   const summary = productSummary(locale, product);
@@ -32,7 +32,7 @@ async function showProduct(session: Session, productId: number): Promise<Reply> 
     lines.push(m.startsAt({ when: formatDateTime(locale, product.startsAt, session.member.timeZone) }));
   }
   // A live session: where it stands, and Join (about to start or running) or Replay (after) for its owners.
-  const live = await liveSessionSection(session, product);
+  const live = liveSessionSection(session, product, owned);
   lines.push(...live.lines);
   if (offer) {
     const terms = [offerPrice(locale, offer)];
@@ -47,8 +47,9 @@ async function showProduct(session: Session, productId: number): Promise<Reply> 
   const lessons = lessonsFor(product, { staff });
   const progress =
     lessons.length && (owned || staff)
-      ? (await courseProgress(ctx, { memberId: session.member.id, courseIds: [product.id], includeDrafts: staff })).get(
-          product.id,
+      ? progressOver(
+          lessons.map((lesson) => lesson.id),
+          standing.completed,
         )
       : undefined;
   if (lessons.length) {

@@ -4,7 +4,6 @@
  * moment, and refuses everyone else without it; the course page of a live session gets its Join or Replay button
  * from `liveSessionSection`.
  */
-import { holdsProduct } from "../../access/holds-product.js";
 import { getProduct } from "../../catalog/catalog.js";
 import { formatDateTime } from "../../i18n/index.js";
 import { isStaff } from "../../identity/roles.js";
@@ -88,15 +87,16 @@ export const joinCommand: Command = {
  *
  * @example const live = await liveSessionSection(session, product); lines.push(...live.lines)
  */
-export async function liveSessionSection(
+export function liveSessionSection(
   session: Session,
   product: { id: number; kind: string; startsAt: Date | null; durationMin: number | null; replayUrl: string | null },
-): Promise<{ lines: string[]; buttons: Button[][] }> {
+  /** Whether the reader holds the product now (the course page has just asked). */
+  holds: boolean,
+): { lines: string[]; buttons: Button[][] } {
   const { ctx, m, member } = session;
-  const now = ctx.clock.now();
-  const phase = product.kind === "LIVE_SESSION" ? liveSessionPhase(product, now) : null;
+  const phase = product.kind === "LIVE_SESSION" ? liveSessionPhase(product, ctx.clock.now()) : null;
   if (!phase) return { lines: [], buttons: [] };
-  const owner = isStaff(member.role) || (await holdsProduct(ctx, { memberId: member.id, productId: product.id, now }));
+  const owner = isStaff(member.role) || holds;
   if (phase === "UPCOMING") return { lines: owner ? [m.live.pageUpcoming] : [], buttons: [] };
   if (phase === "OPEN") {
     return owner
