@@ -17,6 +17,8 @@ import { setQueueDepthSource, startMetricsListener } from "./http/metrics.js";
 import { Readiness, type ReadinessCheck } from "./http/readiness.js";
 import { buildHttpServer } from "./http/server.js";
 import { createLogger } from "./logger.js";
+import { openAiEmbeddingsFromEnv } from "./openai-embeddings.js";
+import { openAiLanguageModelFromEnv } from "./openai-language-model.js";
 import { retryTransient } from "./startup/retry.js";
 import { isTransientDatabaseError, StartupError } from "./startup/startup-error.js";
 
@@ -130,6 +132,12 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     jobs,
     payments: { stripe, stars: options.stars },
     gateways: Object.fromEntries((options.gateways ?? []).map((g) => [g.platform, g])),
+    // The answer helper: retrieval alone without these settings, a model and dense retrieval with them.
+    assistant: {
+      languageModel: openAiLanguageModelFromEnv(config),
+      embeddings: openAiEmbeddingsFromEnv(config),
+      modelTimeoutMs: config.OPENAI_TIMEOUT_SECONDS * 1000,
+    },
   };
   await jobs.start(ctx);
   setQueueDepthSource(() => jobs.depth());

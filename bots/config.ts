@@ -59,6 +59,12 @@ const ConfigSchema = z.object({
   TELEGRAM_WEBHOOK_SECRET: optional.refine((v) => v === undefined || /^[A-Za-z0-9_-]{16,256}$/.test(v), {
     message: "16 to 256 characters: letters, digits, _ and -",
   }),
+  // The answer helper: a model is used when both the key and the model are set; embeddings when a model for them is.
+  OPENAI_API_KEY: optional,
+  OPENAI_BASE_URL: optional,
+  OPENAI_MODEL: optional,
+  OPENAI_EMBEDDING_MODEL: optional,
+  OPENAI_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(20),
   // Metrics stay off the public listener unless asked for: their own listener, or the main one behind a token.
   METRICS_HOST: z.string().default("127.0.0.1"),
   METRICS_PORT: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).max(65535).optional()),

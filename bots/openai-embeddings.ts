@@ -8,7 +8,11 @@ import type { EmbeddingsPort } from "../core/assistant/embeddings-port.js";
 /**
  * @example const embeddings = openAiEmbeddingsFromEnv(process.env) // null without OPENAI_EMBEDDING_MODEL
  */
-export function openAiEmbeddingsFromEnv(env: NodeJS.ProcessEnv): EmbeddingsPort | null {
+export function openAiEmbeddingsFromEnv(env: {
+  OPENAI_API_KEY?: string;
+  OPENAI_BASE_URL?: string;
+  OPENAI_EMBEDDING_MODEL?: string;
+}): EmbeddingsPort | null {
   const model = env.OPENAI_EMBEDDING_MODEL;
   if (!model || !env.OPENAI_API_KEY) return null;
   // Explicit timeout and retries: the SDK's defaults (10 minutes, 2 retries) would hold a question for half an hour.

@@ -3,6 +3,7 @@
  * Built once by the entry point (bots/main.ts) or by a test.
  */
 import type { Platform, PrismaClient } from "../prisma/generated/client.js";
+import type { AssistantSettings } from "./assistant/assistant-settings.js";
 import type { ChatGateway, Clock, JobScheduler, PaymentProvider, StarsPayments } from "./ports.js";
 
 export type Database = PrismaClient;
@@ -70,4 +71,6 @@ export interface CoreContext {
   /** Stripe (when keys are configured), Telegram Stars (when the Telegram bot runs). Manual payment needs none. */
   payments: { stripe?: PaymentProvider; stars?: StarsPayments };
   gateways: Partial<Record<Platform, ChatGateway>>;
+  /** The answer helper's model, embeddings and limits; absent: retrieval-only answers with the defaults. */
+  assistant?: Partial<AssistantSettings>;
 }

@@ -4,6 +4,8 @@
  * the post "Solved". Who may accept is the core's decision (the asker or the staff).
  */
 import type { AnyThreadChannel, Message, MessageContextMenuCommandInteraction } from "discord.js";
+import { answerThreadQuestion } from "../../core/assistant/answer-thread-question.js";
+import { recordHelperMessage } from "../../core/assistant/record-helper-message.js";
 import { acceptAnswer } from "../../core/community/accept-answer.js";
 import { answerQuestion } from "../../core/community/answer-question.js";
 import { askQuestion } from "../../core/community/ask-question.js";
@@ -12,7 +14,7 @@ import { messages } from "../../core/i18n/index.js";
 import { resolveMember } from "../../core/identity/resolve-member.js";
 import { stripControlCharacters } from "../../core/text.js";
 import { describeError } from "./discord-gateway.js";
-import { toDiscordMarkdown } from "./discord-render.js";
+import { renderReply, toDiscordMarkdown } from "./discord-render.js";
 import { platformUser } from "./discord-roles.js";
 
 const SOLVED_TAG = /^(solved|resolved|已解决|已解決)$/i;
@@ -37,8 +39,29 @@ async function recordQuestion(ctx: CoreContext, thread: AnyThreadChannel, starte
     await thread
       .send({ content: toDiscordMarkdown(messages(member.locale).discord.questionRecorded({ id: questionId })) })
       .catch((error: unknown) => ctx.log.warn({ err: describeError(error) }, "could not post in the Q&A thread"));
+    await postHelperAnswer(ctx, thread, questionId);
   }
   return questionId;
+}
+
+/**
+ * The answer helper's reply to a new post, in the post (when the place's mode says so), recorded under the message it
+ * became so the asker or the creator can accept it like any answer.
+ */
+async function postHelperAnswer(ctx: CoreContext, thread: AnyThreadChannel, questionId: number): Promise<void> {
+  const answered = await answerThreadQuestion(ctx, { questionId });
+  if (!answered) return;
+  const language = answered.reply.locale ?? "en";
+  let last: Message | null = null;
+  for (const payload of renderReply(answered.reply, messages(language))) {
+    last = await thread.send(payload).catch((error: unknown) => {
+      ctx.log.warn({ err: describeError(error) }, "could not post the helper's answer in the Q&A thread");
+      return null;
+    });
+  }
+  if (answered.answerId && last) {
+    await recordHelperMessage(ctx, { answerId: answered.answerId, messageRef: messageRef(thread.id, last.id) });
+  }
 }
 
 /** A message in the Q&A forum: the starter message asks, the others answer. */

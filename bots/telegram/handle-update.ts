@@ -9,6 +9,8 @@ import type { Chat, ChatMember, ChatMemberUpdated, Message, PreCheckoutQuery, Up
 import { gateInviteLink, rememberGateInviteLink } from "../../core/access/gate-invite-link.js";
 import { decideJoinRequest, recordGatePresence, reportGateProblem } from "../../core/access/join-requests.js";
 import { renameGate } from "../../core/access/rename-gate.js";
+import { answerThreadQuestion } from "../../core/assistant/answer-thread-question.js";
+import { recordHelperMessage } from "../../core/assistant/record-helper-message.js";
 import { checkStarsCheckout } from "../../core/commerce/check-stars-checkout.js";
 import { recordStarsPayment } from "../../core/commerce/record-stars-payment.js";
 import { acceptAnswer } from "../../core/community/accept-answer.js";
@@ -335,13 +337,15 @@ async function groupMessage(deps: TelegramDeps, message: Message, api: BotApi): 
     const threadRef = message.is_topic_message
       ? messageRef(message.message_thread_id!)
       : messageRef(message.message_id);
-    const { questionId } = await askQuestion(ctx, {
+    const { questionId, isNew } = await askQuestion(ctx, {
       user,
       threadRef,
       title: truncateText(command.raw, 120),
       body: command.raw,
     });
     await say(textReply(m.questionRecorded({ id: questionId })));
+    if (isNew)
+      await postHelperAnswer(deps, api, chat.id, questionId, { ...where, replyToMessageId: message.message_id });
     return true;
   }
   if (command) {
@@ -367,7 +371,10 @@ async function groupMessage(deps: TelegramDeps, message: Message, api: BotApi): 
       message.reply_to_message?.forum_topic_created?.name ?? truncateText(text, 80),
     );
     const { questionId, isNew } = await askQuestion(ctx, { user, threadRef, title: topicName, body: text });
-    if (isNew) await say(textReply(m.questionRecorded({ id: questionId })));
+    if (isNew) {
+      await say(textReply(m.questionRecorded({ id: questionId })));
+      await postHelperAnswer(deps, api, chat.id, questionId, { ...where, replyToMessageId: message.message_id });
+    }
     return true;
   }
   const repliedTo = message.reply_to_message;
@@ -381,4 +388,23 @@ async function groupMessage(deps: TelegramDeps, message: Message, api: BotApi): 
     return answer !== null;
   }
   return false;
+}
+
+/**
+ * The answer helper's reply to a new question, posted in its thread (when the place's mode says so), and recorded
+ * under the message it became, so the asker or the creator can accept it like any answer.
+ */
+async function postHelperAnswer(
+  deps: TelegramDeps,
+  api: BotApi,
+  chatId: number,
+  questionId: number,
+  where: { messageThreadId?: number; replyToMessageId?: number },
+): Promise<void> {
+  const answered = await answerThreadQuestion(deps.ctx, { questionId });
+  if (!answered) return;
+  const messageId = await sendReply(api, chatId, answered.reply, where);
+  if (answered.answerId && messageId) {
+    await recordHelperMessage(deps.ctx, { answerId: answered.answerId, messageRef: `tg:${chatId}:${messageId}` });
+  }
 }

@@ -82,7 +82,9 @@ async function productSources(prisma: Database): Promise<Source[]> {
 
 async function answerSources(prisma: Database): Promise<Source[]> {
   const questions = await prisma.question.findMany({
-    where: { acceptedAnswerId: { not: null } },
+    // Only answers people wrote: a helper's answer may quote a paid lesson to its owner, and must not become
+    // material quoted to everyone.
+    where: { acceptedAnswerId: { not: null }, acceptedAnswer: { fromHelper: false } },
     select: { title: true, body: true, productId: true, acceptedAnswer: { select: { id: true, body: true } } },
   });
   return questions.flatMap((question) => {

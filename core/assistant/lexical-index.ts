@@ -38,8 +38,24 @@ export interface LexicalIndex {
   chunks: IndexedChunk[];
   body: FieldIndex;
   title: FieldIndex;
+  /** The body with every Latin term cut to its first PREFIX_LENGTH letters (see prefixTerm). */
+  prefixBody: FieldIndex;
   /** Chunks that contain the term in any field (the idf denominator). */
   documentFrequency: Map<string, number>;
+  /** The same for prefix terms of the body. */
+  prefixFrequency: Map<string, number>;
+}
+
+/** Letters a Latin stem keeps in the prefix field. */
+export const PREFIX_LENGTH = 5;
+
+/**
+ * A looser form of a stem for a second, recall-oriented match: the Porter stemmer keeps derivations apart that a
+ * question's paraphrase uses ("compete" compet / "competitions" competit, "marry" marri / "marriage" marriag);
+ * their first letters agree. Chinese terms, bigrams and numbers stay as they are.
+ */
+export function prefixTerm(term: string): string {
+  return term.length > PREFIX_LENGTH && /^[a-z]/.test(term) ? term.slice(0, PREFIX_LENGTH) : term;
 }
 
 function buildField(chunks: IndexedChunk[], termsOf: (chunk: IndexedChunk) => string[]): FieldIndex {
@@ -73,21 +89,24 @@ function buildField(chunks: IndexedChunk[], termsOf: (chunk: IndexedChunk) => st
 export function buildLexicalIndex(chunks: IndexedChunk[]): LexicalIndex {
   const body = buildField(chunks, (chunk) => chunk.terms);
   const title = buildField(chunks, (chunk) => chunk.titleTerms);
+  const prefixBody = buildField(chunks, (chunk) => chunk.terms.map(prefixTerm));
   const documentFrequency = new Map<string, number>();
+  const prefixFrequency = new Map<string, number>();
   chunks.forEach((chunk) => {
     for (const term of new Set([...chunk.terms, ...chunk.titleTerms])) {
       documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
     }
   });
-  return { chunks, body, title, documentFrequency };
+  for (const [term, postings] of prefixBody.postings) prefixFrequency.set(term, postings.chunks.length);
+  return { chunks, body, title, prefixBody, documentFrequency, prefixFrequency };
 }
 
 /**
  * Robertson–Spärck Jones idf, floored above zero. A term no chunk has gets the highest idf: a question about
  * something the material never names is most likely one it cannot answer, which abstention relies on.
  */
-export function inverseDocumentFrequency(index: LexicalIndex, term: string): number {
+export function inverseDocumentFrequency(index: LexicalIndex, term: string, prefix = false): number {
   const total = index.chunks.length;
-  const frequency = index.documentFrequency.get(term) ?? 0;
+  const frequency = (prefix ? index.prefixFrequency : index.documentFrequency).get(term) ?? 0;
   return Math.log(1 + (total - frequency + 0.5) / (frequency + 0.5));
 }

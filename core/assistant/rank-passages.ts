@@ -3,11 +3,14 @@
  * re-ranker, optional dense retrieval fused by reciprocal rank, and the abstention model. Pure: the caller brings
  * the in-memory index (knowledge-cache.ts) and, when an embeddings endpoint is set, the question's vector.
  */
+
+import { abstentionFeatures } from "./abstention-features.js";
 import { analyzeText } from "./analyze-text.js";
 import { fuseRankings } from "./fuse-rankings.js";
 import type { IndexedChunk, LexicalIndex } from "./lexical-index.js";
+import { questionUnits } from "./question-units.js";
 import { ABSTAIN_THRESHOLD, answerableProbability, rerankScore } from "./retrieval-model.js";
-import { type Candidate, type QueryTerms, scoreCandidates, weighQuery } from "./score-candidates.js";
+import { scoreCandidates, weighQuery } from "./score-candidates.js";
 
 export interface RankedPassage {
   chunk: IndexedChunk;
@@ -37,25 +40,6 @@ export interface RankPassagesResult {
 export function citationKey(chunk: IndexedChunk): string {
   const owner = chunk.documentId ?? chunk.lessonId ?? chunk.answerId ?? chunk.productId ?? 0;
   return `${chunk.source}:${owner}:${chunk.passageId}`;
-}
-
-/** Abstention features (ABSTAIN_FEATURE_NAMES) of re-ranked candidates. */
-export function abstentionFeatures(reranked: { candidate: Candidate; score: number }[], query: QueryTerms): number[] {
-  const [first, second] = reranked;
-  const question = [query.unseenShare, query.unseenShare > 0 ? 1 : 0];
-  const size = Math.log(1 + query.terms.length);
-  if (!first) return [0, 0, 0, 0, 0, ...question, 0, size];
-  const f = first.candidate.features;
-  return [
-    first.score,
-    first.score - (second?.score ?? 0),
-    f[2] ?? 0,
-    f[4] ?? 0,
-    f[0] ?? 0,
-    ...question,
-    f[3] ?? 0,
-    size,
-  ];
 }
 
 function cosine(a: Float32Array, b: Float32Array): number {
@@ -89,7 +73,8 @@ function denseRanking(index: LexicalIndex, vector: Float32Array, limit: number):
 export function rankPassages(options: RankPassagesOptions): RankPassagesResult {
   const { index } = options;
   const limit = options.limit ?? 3;
-  const query = weighQuery(index, analyzeText(options.question));
+  const analysed = analyzeText(options.question);
+  const query = weighQuery(index, analysed, options.question);
   const { candidates } = scoreCandidates(index, query);
   const reranked = candidates
     .map((candidate) => ({ candidate, score: rerankScore(candidate.features) }))
@@ -109,7 +94,9 @@ export function rankPassages(options: RankPassagesOptions): RankPassagesResult {
     passages.push({ chunk, score: lexicalScore.get(position) ?? 0 });
     if (passages.length === limit) break;
   }
-  const answerable = reranked.length ? answerableProbability(abstentionFeatures(reranked, query)) : 0;
+  const answerable = reranked.length
+    ? answerableProbability(abstentionFeatures(index, reranked, questionUnits(index, analysed)))
+    : 0;
   const abstained = !options.noAbstain && (passages.length === 0 || answerable < ABSTAIN_THRESHOLD);
   return { passages: abstained ? [] : passages, answerable, abstained };
 }

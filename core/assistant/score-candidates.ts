@@ -4,7 +4,8 @@
  * normalised by the question itself (its idf mass, its best possible BM25), so the same weights work on a corpus of
  * any size and language.
  */
-import { type FieldIndex, inverseDocumentFrequency, type LexicalIndex } from "./lexical-index.js";
+import { type FieldIndex, inverseDocumentFrequency, type LexicalIndex, prefixTerm } from "./lexical-index.js";
+import { type AnswerType, answerType, sentenceEvidence } from "./sentence-evidence.js";
 
 const K1 = 1.2;
 const BODY_B = 0.75;
@@ -23,6 +24,12 @@ export const FEATURE_NAMES = [
   "window", // largest share of the question's idf mass inside one window of WINDOW terms
   "titleCoverage", // share of the question's idf mass found in the title and headings
   "firstStageRank", // -ln(1 + rank) in the first stage
+  "sentence", // largest share of the question's idf mass inside one sentence
+  "sentencePair", // largest share inside two adjacent sentences
+  "answerType", // the best sentence holds what the question asks for (a year, a number, a name)
+  "prefixBm25", // BM25 of the prefix field / its best possible (lexical-index.ts, prefixTerm)
+  "prefixCoverage", // share of the question's prefix idf mass found in the chunk
+  "prefixSentence", // largest share of it inside one sentence
 ] as const;
 
 export interface Candidate {
@@ -43,10 +50,14 @@ export interface QueryTerms {
   pairs: Set<string>;
   pairWeight: Map<string, number>;
   totalPairWeight: number;
+  /** What the question asks for, from its wording. */
+  type: AnswerType;
+  /** The question's terms in prefix form (distinct) and their idf in the prefix field. */
+  prefix: { terms: string[]; idf: number[]; totalIdf: number };
 }
 
 /** The question's terms with their weights, computed once per question. */
-export function weighQuery(index: LexicalIndex, analysed: string[]): QueryTerms {
+export function weighQuery(index: LexicalIndex, analysed: string[], question = ""): QueryTerms {
   const terms: string[] = [];
   const positionOf = new Map<string, number>();
   for (const term of analysed) {
@@ -82,10 +93,24 @@ export function weighQuery(index: LexicalIndex, analysed: string[]): QueryTerms 
     pairs,
     pairWeight,
     totalPairWeight,
+    type: answerType(question),
+    prefix: weighPrefixes(index, terms),
   };
 }
 
-function addBm25(field: FieldIndex, query: QueryTerms, b: number, weight: number, scores: Float64Array): void {
+function weighPrefixes(index: LexicalIndex, terms: string[]): QueryTerms["prefix"] {
+  const prefixes = [...new Set(terms.map(prefixTerm))];
+  const idf = prefixes.map((term) => inverseDocumentFrequency(index, term, true));
+  return { terms: prefixes, idf, totalIdf: idf.reduce((sum, value) => sum + value, 0) };
+}
+
+function addBm25(
+  field: FieldIndex,
+  query: Pick<QueryTerms, "terms" | "idf">,
+  b: number,
+  weight: number,
+  scores: Float64Array,
+): void {
   query.terms.forEach((term, i) => {
     const postings = field.postings.get(term);
     if (!postings) return;
@@ -174,6 +199,9 @@ export function scoreCandidates(index: LexicalIndex, query: QueryTerms, limit = 
   addBm25(index.title, query, TITLE_B, TITLE_WEIGHT, combined);
   const positions = topPositions(combined, limit);
   const maxPossible = query.idf.reduce((sum, idf) => sum + idf * (K1 + 1), 0) || 1;
+  const prefixScores = new Float64Array(index.chunks.length);
+  addBm25(index.prefixBody, query.prefix, BODY_B, 1, prefixScores);
+  const prefixMaxPossible = query.prefix.totalIdf * (K1 + 1) || 1;
   const bestBody = Math.max(...positions.map((p) => body[p] as number), 1e-9);
   const queryIndex = new Map(query.terms.map((term, i) => [term, i]));
   const candidates = positions.map((position, rank) => {
@@ -190,6 +218,20 @@ export function scoreCandidates(index: LexicalIndex, query: QueryTerms, limit = 
     });
     const { phrase, window } = proximity(chunk.terms, query, queryIndex);
     const total = query.totalIdf || 1;
+    const evidence = sentenceEvidence(chunk, query.terms, query.idf, query.totalIdf, query.type);
+    const prefixEvidence = sentenceEvidence(
+      chunk,
+      query.prefix.terms,
+      query.prefix.idf,
+      query.prefix.totalIdf,
+      query.type,
+      true,
+    );
+    const prefixTerms = new Set(chunk.terms.map(prefixTerm));
+    let prefixCovered = 0;
+    query.prefix.terms.forEach((term, i) => {
+      if (prefixTerms.has(term)) prefixCovered += query.prefix.idf[i] ?? 0;
+    });
     return {
       position,
       firstStageScore: combined[position] as number,
@@ -201,6 +243,12 @@ export function scoreCandidates(index: LexicalIndex, query: QueryTerms, limit = 
         window,
         titleCovered / total,
         -Math.log(1 + rank),
+        evidence.sentence,
+        evidence.pair,
+        evidence.typeMatch,
+        (prefixScores[position] as number) / prefixMaxPossible,
+        prefixCovered / (query.prefix.totalIdf || 1),
+        prefixEvidence.sentence,
       ],
     };
   });

@@ -24,6 +24,7 @@ import {
   reconcileCommand,
   refundsCommand,
 } from "./commands/creator-orders.js";
+import { askCommand } from "./commands/member-ask.js";
 import { courseCommand, coursesCommand, helpCommand, startCommand } from "./commands/member-catalog.js";
 import { buyCommand, myCoursesCommand, ordersCommand, refundCommand } from "./commands/member-commerce.js";
 import { doneCommand, learnCommand, lessonCommand } from "./commands/member-learning.js";
@@ -59,6 +60,7 @@ export const COMMANDS: readonly Command[] = [
   doneCommand,
   liveCommand,
   joinCommand,
+  askCommand,
   ordersCommand,
   refundCommand,
   languageCommand,

@@ -137,6 +137,14 @@ describe("retrieval", () => {
     expect(forced.passages.length).toBeGreaterThan(0);
   });
 
+  it("abstains in Chinese too on a question about something the material never names, and cites one it answers", async () => {
+    const unknown = await retrievePassages({ prisma: db.prisma, question: "米开朗基罗在西斯廷教堂画了什么？" });
+    expect(unknown.abstained).toBe(true);
+    const known = await retrievePassages({ prisma: db.prisma, question: "购买后多少天内可以申请全额退款？" });
+    expect(known.abstained).toBe(false);
+    expect(known.passages[0]?.chunk.passageId).toBe("退款");
+  });
+
   it("sees a change made after the index was loaded", async () => {
     expect((await cited("Which currency do Telegram Stars invoices use?"))[0]).toBe("stars");
     await db.prisma.knowledgeChunk.deleteMany({ where: { passageId: "stars" } });

@@ -1,0 +1,74 @@
+/**
+ * The retrieval-only answer: the best readable passages quoted, each trimmed to the sentences that matter for the
+ * question (those sharing the most of its terms), with the same numbered citations a model's answer would carry.
+ * Used when no model is configured, and when the model fails, times out or answers without a valid citation. Pure.
+ */
+import { truncateText } from "../text.js";
+import { analyzeText } from "./analyze-text.js";
+
+export interface QuotablePassage {
+  number: number;
+  text: string;
+}
+
+/** Markdown reduced to readable text: images and code fences dropped, links to their text, heading marks removed. */
+function plainPassage(markdown: string): string {
+  return markdown
+    .replace(/```[\s\S]*?(```|$)/g, " ")
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, " ")
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/^#{1,6}\s+/gm, "")
+    .replace(/[*_`]{1,3}/g, "");
+}
+
+/** Sentences of English and Chinese text (a sentence ends at . ! ? 。！？ or a blank line). */
+export function sentencesOf(text: string): string[] {
+  return plainPassage(text)
+    .split(/(?<=[.!?])\s+|(?<=[。！？])|\n\s*\n|\n(?=\s*[-*•]\s)/u)
+    .map((sentence) => sentence.replace(/\s+/g, " ").trim())
+    .filter((sentence) => /[\p{L}\p{N}]/u.test(sentence));
+}
+
+/** The `keep` sentences sharing the most question terms, in reading order (the first ones when none share any). */
+function bestSentences(text: string, questionTerms: Set<string>, keep: number): string[] {
+  const sentences = sentencesOf(text);
+  const scored = sentences.map((sentence, index) => {
+    const terms = new Set(analyzeText(sentence));
+    let overlap = 0;
+    for (const term of terms) if (questionTerms.has(term)) overlap += 1;
+    return { index, overlap };
+  });
+  const chosen = [...scored]
+    .sort((a, b) => b.overlap - a.overlap || a.index - b.index)
+    .slice(0, keep)
+    .filter((entry, _i, all) => entry.overlap > 0 || all.every((e) => e.overlap === 0))
+    .map((entry) => entry.index)
+    .sort((a, b) => a - b);
+  return chosen.map((index) => sentences[index] as string);
+}
+
+/**
+ * @example quotePassages("How do joins match rows?", [{ number: 1, text: "Rows match on a key. …" }], { maxChars: 1500 })
+ * // "“Rows match on a key.” [1]"
+ */
+export function quotePassages(
+  question: string,
+  passages: QuotablePassage[],
+  options: { maxChars: number; sentencesPerPassage?: number },
+): string {
+  const questionTerms = new Set(analyzeText(question));
+  const lines: string[] = [];
+  let length = 0;
+  for (const passage of passages) {
+    const sentences = bestSentences(passage.text, questionTerms, options.sentencesPerPassage ?? 2);
+    if (sentences.length === 0) continue;
+    let quote = sentences.join(" … ");
+    const room = options.maxChars - length - 8;
+    if (room < 40) break;
+    quote = truncateText(quote, room, "…");
+    const line = `“${quote}” [${passage.number}]`;
+    lines.push(line);
+    length += line.length + 1;
+  }
+  return lines.join("\n");
+}
