@@ -45,15 +45,19 @@ const caches = new WeakMap<object, CachedCatalog>();
  * The published catalog from memory, reloaded only when the database says it changed: triggers raise
  * `CatalogVersion.version` on every write to the catalog tables, from this process or any other (a second worker, an
  * import, a creator's edit, SQL by hand), so one indexed read of one row replaces the products, offers, tags and
- * lessons queries of every /courses and /course.
+ * lessons queries of every /courses and /course — and for those, that row is read in the member lookup's statement
+ * (Session.catalogVersion), so they need no statement of their own for the catalog.
  */
-async function publishedCatalog(ctx: CoreContext): Promise<CachedCatalog> {
+async function publishedCatalog(ctx: CoreContext, knownVersion?: bigint | null): Promise<CachedCatalog> {
+  const cached = caches.get(ctx.prisma);
+  // A version the caller read at the start of its request saves the query when it is the cached one; otherwise the
+  // current version is read, so a reload is always labelled with the version of what it loaded.
+  if (cached && knownVersion != null && knownVersion >= 0n && cached.version === knownVersion) return cached;
   // As text: pg and PGlite return 64-bit integers differently.
   const rows = await ctx.sql.query<{ version: string }>(
     `SELECT "version"::text AS "version" FROM "CatalogVersion" WHERE "id" = 1`,
   );
   const version = rows[0] ? BigInt(rows[0].version) : -1n;
-  const cached = caches.get(ctx.prisma);
   if (cached && version >= 0n && cached.version === version) return cached;
   const [products, tags] = await Promise.all([
     ctx.prisma.product.findMany({ where: { published: true }, include, orderBy: { id: "asc" } }),
@@ -84,16 +88,24 @@ function matches(product: ProductWithOffers, query: string): boolean {
  */
 export async function browseCatalog(
   ctx: CoreContext,
-  options: { query?: string; limit?: number } = {},
+  options: { query?: string; limit?: number; version?: bigint | null } = {},
 ): Promise<{ products: ProductWithOffers[]; tags: Tag[] }> {
   const query = options.query === undefined ? undefined : truncateText(options.query.trim(), 100);
-  const { products, tags } = await publishedCatalog(ctx);
+  const { products, tags } = await publishedCatalog(ctx, options.version);
   const found = query ? products.filter((product) => matches(product, query)) : products;
   return { products: found.slice(0, options.limit ?? 20), tags };
 }
 
-export async function getProduct(ctx: CoreContext, productId: number): Promise<ProductWithOffers | null> {
-  const { products } = await publishedCatalog(ctx);
+/**
+ * A published product, or null. `version`: the catalog's version the caller already knows (Session.catalogVersion, read
+ * with the member at the start of a request that only reads the catalog), saving the version query.
+ */
+export async function getProduct(
+  ctx: CoreContext,
+  productId: number,
+  options: { version?: bigint | null } = {},
+): Promise<ProductWithOffers | null> {
+  const { products } = await publishedCatalog(ctx, options.version);
   return products.find((product) => product.id === productId) ?? null;
 }
 

@@ -19,6 +19,12 @@ export interface Session {
   isNew: boolean;
   /** A guided step waits for this account's next message (known from the member lookup, at no extra query). */
   inFlow: boolean;
+  /**
+   * The catalog's version at the start of the request (from the member lookup). Commands that only read the catalog
+   * pass it to getProduct / browseCatalog; a command that changes the catalog must not (it would read its own
+   * change through the stale version).
+   */
+  catalogVersion: bigint | null;
 }
 
 export interface Command {

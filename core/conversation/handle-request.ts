@@ -121,9 +121,19 @@ export function mayRun(role: Role, commandName: string): boolean {
 }
 
 export async function handleChatRequest(ctx: CoreContext, request: ChatRequest): Promise<Reply> {
-  const { member, account, isNew, inFlow } = await resolveMember(ctx, request.user);
+  const { member, account, isNew, inFlow, catalogVersion } = await resolveMember(ctx, request.user);
   const locale = member.locale;
-  const session: Session = { ctx, member, account, locale, m: messages(locale), request, isNew, inFlow };
+  const session: Session = {
+    ctx,
+    member,
+    account,
+    locale,
+    m: messages(locale),
+    request,
+    isNew,
+    inFlow,
+    catalogVersion,
+  };
   try {
     return await dispatch(session);
   } catch (error) {

@@ -25,12 +25,18 @@ export type MemberWithAccount = {
   isNew: boolean;
   /** A guided step (e.g. /addcourse) is waiting for this account's next message. */
   inFlow: boolean;
+  /**
+   * The catalog's version when the request began (read in the same statement): a command that only reads the catalog
+   * hands it to the catalog, which then needs no query of its own. Null for a member created just now.
+   */
+  catalogVersion: bigint | null;
 };
 
 interface AccountRow {
   account: Record<string, unknown>;
   member: Record<string, unknown>;
   inFlow: boolean;
+  catalogVersion: string | null;
 }
 
 /** Timestamps come back from `to_jsonb` as ISO text without a zone; Prisma stores them in UTC. */
@@ -46,7 +52,8 @@ function revive<T>(row: Record<string, unknown>): T {
 }
 
 const FIND_ACCOUNT = `
-  SELECT to_jsonb(a) AS "account", to_jsonb(m) AS "member", (c."accountId" IS NOT NULL) AS "inFlow"
+  SELECT to_jsonb(a) AS "account", to_jsonb(m) AS "member", (c."accountId" IS NOT NULL) AS "inFlow",
+    (SELECT v."version"::text FROM "CatalogVersion" v WHERE v."id" = 1) AS "catalogVersion"
   FROM "PlatformAccount" a
   JOIN "Member" m ON m."id" = a."memberId"
   LEFT JOIN "ConversationState" c ON c."accountId" = a."id"
@@ -68,6 +75,7 @@ async function findAccount(
     account: revive<MemberWithAccount["account"]>(row.account),
     member: revive<MemberWithAccount["member"]>(row.member),
     inFlow: row.inFlow,
+    catalogVersion: row.catalogVersion === null ? null : BigInt(row.catalogVersion),
   };
 }
 
@@ -91,7 +99,7 @@ export async function resolveMember(ctx: CoreContext, platformUser: PlatformUser
   const key = { platform_externalId: { platform: user.platform, externalId: user.externalId } };
   const existing = await findAccount(ctx, user.platform, user.externalId);
   if (existing) {
-    const { member, account, inFlow } = existing;
+    const { member, account, inFlow, catalogVersion } = existing;
     const changes: Prisma.PlatformAccountUpdateInput = {};
     if (user.username && user.username !== account.username) changes.username = user.username;
     if (user.chatId && user.chatId !== account.chatId) changes.chatId = user.chatId;
@@ -106,7 +114,7 @@ export async function resolveMember(ctx: CoreContext, platformUser: PlatformUser
         .updateMany({ where: { id: member.id }, data: { lastSeenAt: now } })
         .catch((error: unknown) => ctx.log.warn({ err: error, memberId: member.id }, "lastSeenAt not recorded"));
     }
-    return { member, account: updated, isNew: false, inFlow };
+    return { member, account: updated, isNew: false, inFlow, catalogVersion };
   }
   const isOwner = ctx.config.ownerAccounts.includes(`${user.platform.toLowerCase()}:${user.externalId}`);
   try {
@@ -128,13 +136,13 @@ export async function resolveMember(ctx: CoreContext, platformUser: PlatformUser
       include: { accounts: true },
     });
     const { accounts, ...plain } = member;
-    return { member: plain, account: accounts[0]!, isNew: true, inFlow: false };
+    return { member: plain, account: accounts[0]!, isNew: true, inFlow: false, catalogVersion: null };
   } catch (error) {
     // Two first messages at once: the other one created the account; use it.
     const again = await ctx.prisma.platformAccount.findUnique({ where: key, include: { member: true } });
     if (!again) throw error;
     const { member, ...account } = again;
-    return { member, account, isNew: false, inFlow: false };
+    return { member, account, isNew: false, inFlow: false, catalogVersion: null };
   }
 }
 

@@ -17,7 +17,7 @@ import { liveSessionSection } from "./member-live.js";
 
 async function showProduct(session: Session, productId: number): Promise<Reply> {
   const { ctx, m, locale } = session;
-  const product = await getProduct(ctx, productId);
+  const product = await getProduct(ctx, productId, { version: session.catalogVersion });
   if (!product) throw new AppError("PRODUCT_NOT_FOUND", { id: productId });
   const offer = product.offers.find((o) => o.currency !== "xtr");
   // Held through the product itself or a bundle with it (what /lesson lets in), and the lessons done: one statement.
@@ -93,7 +93,7 @@ export const startCommand: Command = {
     // Deep-link arguments are only ever looked up, never trusted: a bad one is ignored with the normal welcome.
     const course = /^course_(\d{1,9})$/.exec(argument);
     if (course) {
-      const product = await getProduct(ctx, Number(course[1]));
+      const product = await getProduct(ctx, Number(course[1]), { version: session.catalogVersion });
       if (product) return reply(...messages, ...(await showProduct(session, product.id)).messages);
     }
     // A lesson link (`lesson_<course>_<n>`) opens it with every check of /lesson: the link proves nothing.
@@ -122,7 +122,7 @@ export const coursesCommand: Command = {
   async run(session, _args, raw) {
     const { ctx, m, locale } = session;
     const query = raw.trim();
-    const { products, tags } = await browseCatalog(ctx, { query: query || undefined });
+    const { products, tags } = await browseCatalog(ctx, { query: query || undefined, version: session.catalogVersion });
     if (products.length === 0) return textReply(m.catalogEmpty, [[{ label: m.buttonCatalog, action: "courses" }]]);
     const lines = [query ? m.catalogSearchTitle({ query: truncateText(query, 40, "…") }) : m.catalogTitle];
     for (const p of products) {
