@@ -570,6 +570,38 @@ export const en = {
     theCreator: "the creator",
     askUsage: "Ask me anything about the course material: /ask <your question>",
   },
+  // --- Insights: reasons behind a churn risk score (core/insights/explain-churn-risk.ts)
+  insights: {
+    noEventFor: (p: P) => `no ${p.event} for ${p.days} days`,
+    noActivityFor: (p: P) => `no activity for ${p.days} days`,
+    activityDown: (p: P) => `activity down ${p.percent} % on the ${p.days} days before`,
+    fewActiveDays: (p: P) => `active on only ${p.active} of the last ${p.days} days`,
+    belowCommunity: "less active than most members of the community",
+    paymentPastDue: "payment past due",
+    renewalFailed: "renewal failed",
+    accessEnding: (p: P) => `access ends in ${p.days} days`,
+    accessEnded: "access has ended",
+    lowProgress: (p: P) => `${p.percent} % of the course done`,
+    noQuestions: "no questions or answers in the last 30 days",
+    newMember: (p: P) => `joined only ${p.days} days ago`,
+    /** What "no … for N days" names, per event type; an unknown type is shown as is. */
+    eventTypes: {
+      lesson_opened: "lesson opened",
+      lesson_completed: "lesson completed",
+      preview_opened: "preview opened",
+      file_downloaded: "file downloaded",
+      live_joined: "live session joined",
+      question_asked: "question asked",
+      order_created: "order",
+      access: "visit",
+      video: "video watched",
+      problem: "exercise attempted",
+      discussion: "forum post",
+      wiki: "wiki page read",
+      navigate: "page browsed",
+      page_close: "page read",
+    } as Record<string, string>,
+  },
   dateFormat: "en-US",
 };
 
