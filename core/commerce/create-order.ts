@@ -17,6 +17,8 @@ export interface CreateOrderOptions {
   couponCode?: string;
   /** Pay in Telegram Stars (the offer's Stars price) instead of its money price. */
   inStars?: boolean;
+  /** The offer to buy (a price test's variant for this member); the product's first suitable offer when absent. */
+  offerId?: number;
 }
 
 export type OrderWithProduct = Prisma.OrderGetPayload<{ include: { product: true; offer: true } }>;
@@ -32,7 +34,10 @@ export async function createOrder(ctx: CoreContext, options: CreateOrderOptions)
       include: { offers: { where: { active: true }, orderBy: { id: "asc" } } },
     });
     if (!product) throw new AppError("PRODUCT_NOT_FOUND", { id: options.productId });
-    const offer = product.offers.find((o) => (options.inStars ? (o.starsAmount ?? 0) > 0 : o.currency !== "xtr"));
+    const payable = (o: (typeof product.offers)[number]) =>
+      options.inStars ? (o.starsAmount ?? 0) > 0 : o.currency !== "xtr";
+    const offer =
+      product.offers.find((o) => o.id === options.offerId && payable(o)) ?? product.offers.find((o) => payable(o));
     if (!offer) throw new AppError("NOT_PAYABLE", { id: product.id });
     const currency = options.inStars ? "xtr" : offer.currency;
     const listAmount = options.inStars ? (offer.starsAmount ?? 0) : offer.amount;

@@ -17,6 +17,7 @@ import { addLessonCommand, attachCommand } from "./commands/creator-add-lesson.j
 import { broadcastCommand } from "./commands/creator-broadcast.js";
 import { addCourseCommand } from "./commands/creator-catalog.js";
 import { editLessonCommand, publishCommand, unpublishCommand } from "./commands/creator-edit-lessons.js";
+import { experimentsCommand } from "./commands/creator-experiments.js";
 import {
   approveCommand,
   confirmCommand,
@@ -88,6 +89,7 @@ export const COMMANDS: readonly Command[] = [
   quietCommand,
   timeZoneCommand,
   broadcastCommand,
+  experimentsCommand,
 ];
 
 const byName = new Map(COMMANDS.map((c) => [c.name, c]));

@@ -17,7 +17,7 @@ export const en = {
   helpMember:
     "**Commands**\n/courses [tag or words] — browse or search the catalog\n/course <id> — details of one course\n/buy <id> [coupon] — buy it\n/mycourses — your library and paid channels\n/learn — continue where you left off\n/lesson <course> [n] — open a lesson (course id or name)\n/live — upcoming live sessions, in your time zone\n/ask <question> — an answer from the course material, with its sources\n/orders — your orders\n/refund <order> [reason] — ask for a refund\n/language [en|zh] — 中文 / English\n/profile — your profile and invite code\n/link [code] — link your Telegram and Discord accounts\n/settings — announcements, offers, quiet hours (/optout, /optin, /quiet, /timezone)",
   helpStaff:
-    "**Creator commands**\n/confirm [order] — confirm a manual payment (no order: list those waiting)\n/refunds — refund requests, to approve or deny\n/grant <member> <product> [days] — give access\n/revoke <member> <product> — take access away\n/addcourse — add a course (guided), or /addcourse <price> <currency> [monthly] | <English title> | <中文标题>\n/addlesson <course> — write a lesson (guided; photos and files too)\n/editlesson <course> <n> title|title_zh|text|text_zh [value] — change it; … free on|off for a free preview\n/publish, /unpublish <course> [n] — show or hide a course or one lesson\n/gate <channel> <product ids…> — bind a paid channel to products; /gate alone lists them\n/role <member> creator|moderator|member — appoint a creator or moderator (owner only)\n/broadcast <text> — an announcement to everyone or a segment, previewed before it is sent\n/reconcile [days] — check payments, refunds and disputes against Stripe now and repair differences\n/cancel — stop a guided step",
+    "**Creator commands**\n/confirm [order] — confirm a manual payment (no order: list those waiting)\n/refunds — refund requests, to approve or deny\n/grant <member> <product> [days] — give access\n/revoke <member> <product> — take access away\n/addcourse — add a course (guided), or /addcourse <price> <currency> [monthly] | <English title> | <中文标题>\n/addlesson <course> — write a lesson (guided; photos and files too)\n/editlesson <course> <n> title|title_zh|text|text_zh [value] — change it; … free on|off for a free preview\n/publish, /unpublish <course> [n] — show or hide a course or one lesson\n/gate <channel> <product ids…> — bind a paid channel to products; /gate alone lists them\n/role <member> creator|moderator|member — appoint a creator or moderator (owner only)\n/broadcast <text> — an announcement to everyone or a segment, previewed before it is sent\n/reconcile [days] — check payments, refunds and disputes against Stripe now and repair differences\n/experiments — A/B tests and their results; /experiments new price <product> <price A> <price B>, /experiments stop <key> [A|B]\n/cancel — stop a guided step",
   unknownCommand: (p: P) => `I don't know /${p.name}. Send /help to see what I can do.`,
   notACommand: "Send a command, for example /courses. /help lists them all.",
   cancelled: "Stopped. Nothing was saved.",
@@ -63,6 +63,7 @@ export const en = {
     live: "Upcoming live sessions",
     join: "Join a live session you bought",
     ask: "Ask about the course material",
+    experiments: "A/B tests and their results",
   } as Record<string, string>,
   // --- Catalog
   kind: { COURSE: "Course", ARTICLE: "Article", LIVE_SESSION: "Live session", BUNDLE: "Bundle" } as Record<
@@ -294,6 +295,8 @@ export const en = {
     unpublish: "/unpublish <course> [lesson number]",
     join: "/join <live session id>",
     ask: "/ask <your question>",
+    experiments:
+      "/experiments | /experiments new price <product> <price A> <price B> | /experiments stop <key> [variant to keep]",
   } as Record<string, string>,
   // --- Learning: lessons in chat
   learning: {
@@ -395,6 +398,37 @@ export const en = {
       `You were removed from **${p.gate}**: it is open to members who bought access. /courses shows what opens it; after buying you can join again.`,
     staffIntruderRemoved: (p: P) =>
       `🚫 Removed ${p.member}${p.handle ? ` (@${p.handle})` : ""} from ${p.gate}: inside without access${p.stranger ? ", and had never written to me (an old or shared invite link?)" : ""}. Others removed from ${p.gate} within the hour are not announced one by one; /gate counts them.`,
+  },
+  // --- Experiments: /experiments for creators (core/insights/experiment-*.ts)
+  experiments: {
+    title: "**Experiments**",
+    empty: "No experiments yet. Start a price test: /experiments new price <product> <price A> <price B>",
+    header: (p: P) => `**${p.key}** — ${p.kind}, ${p.status} since ${p.date}`,
+    kindPrice: (p: P) => `price test of #${p.id} ${p.title}`,
+    kindHoldout: "campaign holdout",
+    kindMessage: "message test",
+    running: "running",
+    stopped: "stopped",
+    variantLine: (p: P) =>
+      `${p.variant}${p.offer ? ` (${p.offer})` : ""}: ${p.exposures} shown, ${p.conversions} converted, ${p.rate} % (95 % interval ${p.low}–${p.high} %)`,
+    comparison: (p: P) =>
+      `${p.variant} converts ${p.rate} % vs ${p.control} ${p.controlRate} %, difference ${p.difference} pt (${p.level} % interval ${p.low} to ${p.high})`,
+    notConclusive: "not yet conclusive",
+    better: (p: P) => `conclusive: ${p.variant} converts better`,
+    worse: (p: P) => `conclusive: ${p.variant} converts worse`,
+    noData: (p: P) => `${p.variant} against ${p.control}: nobody on both sides yet`,
+    method:
+      "Differences use an always-valid sequential test (mixture SPRT): look as often as you like — “conclusive” stays wrong at most 5 % of the time however many days you check. Its interval is wider than a one-look one; that is the price of peeking safely.",
+    created: (p: P) =>
+      `Price test **${p.key}** started: half the members see ${p.priceA} (A), half ${p.priceB} (B), each the same price on every visit and at checkout. /experiments shows how it goes; /experiments stop ${p.key} [A|B] ends it.`,
+    alreadyRunning: (p: P) => `#${p.id} already has a price test running. Stop it first: /experiments`,
+    samePrice: "The two prices must differ.",
+    notPayable: (p: P) => `#${p.id} has no price to test (add an offer first).`,
+    stoppedDone: (p: P) =>
+      p.kept ? `**${p.key}** stopped. Everyone now sees variant ${p.kept}'s price.` : `**${p.key}** stopped.`,
+    notFound: (p: P) => `There is no experiment ${p.key}. /experiments lists them.`,
+    notRunning: (p: P) => `**${p.key}** is already stopped.`,
+    noSuchVariant: (p: P) => `**${p.key}** has no variant ${p.variant}.`,
   },
   // --- Messaging: broadcasts, reminders, member settings
   messaging: {

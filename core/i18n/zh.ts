@@ -15,7 +15,7 @@ export const zh: Messages = {
   helpMember:
     "**命令**\n/courses [标签或关键词] — 浏览或搜索目录\n/course <编号> — 课程详情\n/buy <编号> [优惠码] — 购买\n/mycourses — 我的内容和付费频道\n/learn — 从上次停下的地方继续学习\n/lesson <课程> [n] — 打开一节课（课程编号或名称）\n/live — 即将开始的直播（按你的时区显示）\n/ask <问题> — 根据课程资料回答，并注明出处\n/orders — 我的订单\n/refund <订单号> [原因] — 申请退款\n/language [en|zh] — English / 中文\n/profile — 个人资料和邀请码\n/link [关联码] — 关联 Telegram 与 Discord 账号\n/settings — 公告、优惠、免打扰时段（/optout、/optin、/quiet、/timezone）",
   helpStaff:
-    "**创作者命令**\n/confirm [订单号] — 确认线下付款（不带订单号：列出待确认订单）\n/refunds — 退款申请，批准或拒绝\n/grant <成员> <产品> [天数] — 开通权限\n/revoke <成员> <产品> — 收回权限\n/addcourse — 添加课程（分步引导），或 /addcourse <价格> <币种> [monthly] | <英文标题> | <中文标题>\n/addlesson <课程> — 编写课时（分步引导，可附图片和文件）\n/editlesson <课程> <第几课> title|title_zh|text|text_zh [内容] — 修改课时；… free on|off 设为免费试看\n/publish、/unpublish <课程> [第几课] — 发布或隐藏课程或某一课\n/gate <频道> <产品编号…> — 把付费频道绑定到产品；只发 /gate 列出已绑定的频道\n/role <成员> creator|moderator|member — 任命创作者或版主（仅所有者）\n/broadcast <内容> — 向所有人或部分成员发公告，发送前可预览\n/reconcile [天数] — 立即与 Stripe 核对付款、退款和争议，并修复差异\n/cancel — 停止当前引导步骤",
+    "**创作者命令**\n/confirm [订单号] — 确认线下付款（不带订单号：列出待确认订单）\n/refunds — 退款申请，批准或拒绝\n/grant <成员> <产品> [天数] — 开通权限\n/revoke <成员> <产品> — 收回权限\n/addcourse — 添加课程（分步引导），或 /addcourse <价格> <币种> [monthly] | <英文标题> | <中文标题>\n/addlesson <课程> — 编写课时（分步引导，可附图片和文件）\n/editlesson <课程> <第几课> title|title_zh|text|text_zh [内容] — 修改课时；… free on|off 设为免费试看\n/publish、/unpublish <课程> [第几课] — 发布或隐藏课程或某一课\n/gate <频道> <产品编号…> — 把付费频道绑定到产品；只发 /gate 列出已绑定的频道\n/role <成员> creator|moderator|member — 任命创作者或版主（仅所有者）\n/broadcast <内容> — 向所有人或部分成员发公告，发送前可预览\n/reconcile [天数] — 立即与 Stripe 核对付款、退款和争议，并修复差异\n/experiments — A/B 测试及结果；/experiments new price <产品> <价格A> <价格B>，/experiments stop <实验> [A|B]\n/cancel — 停止当前引导步骤",
   unknownCommand: (p: P) => `我不认识 /${p.name}。发送 /help 查看可用命令。`,
   notACommand: "请发送命令，例如 /courses。/help 列出全部命令。",
   cancelled: "已停止，没有保存任何内容。",
@@ -60,6 +60,7 @@ export const zh: Messages = {
     live: "即将开始的直播",
     join: "进入已购买的直播",
     ask: "就课程资料提问",
+    experiments: "A/B 测试及结果",
   } as Record<string, string>,
   // --- 目录
   kind: { COURSE: "课程", ARTICLE: "文章", LIVE_SESSION: "直播", BUNDLE: "套餐" } as Record<string, string>,
@@ -278,6 +279,7 @@ export const zh: Messages = {
     unpublish: "/unpublish <课程> [第几课]",
     join: "/join <直播编号>",
     ask: "/ask <你的问题>",
+    experiments: "/experiments | /experiments new price <产品> <价格A> <价格B> | /experiments stop <实验> [保留的变体]",
   } as Record<string, string>,
   // --- 学习：在聊天中上课
   learning: {
@@ -371,6 +373,37 @@ export const zh: Messages = {
       `你已被移出 **${p.gate}**：它只对购买了权限的成员开放。发送 /courses 查看开通方式；购买后即可再次加入。`,
     staffIntruderRemoved: (p: P) =>
       `🚫 已将 ${p.member}${p.handle ? `（@${p.handle}）` : ""} 移出 ${p.gate}：此人没有权限${p.stranger ? "，且从未与我对话过（旧的或被分享的邀请链接？）" : ""}。一小时内从 ${p.gate} 移除的其他人不再逐一通知；/gate 会统计数量。`,
+  },
+  // --- 实验：创作者的 /experiments（core/insights/experiment-*.ts）
+  experiments: {
+    title: "**实验**",
+    empty: "还没有实验。开始一个价格测试：/experiments new price <产品> <价格A> <价格B>",
+    header: (p: P) => `**${p.key}** — ${p.kind}，${p.date} 起${p.status}`,
+    kindPrice: (p: P) => `#${p.id} ${p.title} 的价格测试`,
+    kindHoldout: "活动对照组",
+    kindMessage: "消息测试",
+    running: "进行中",
+    stopped: "已停止",
+    variantLine: (p: P) =>
+      `${p.variant}${p.offer ? `（${p.offer}）` : ""}：展示 ${p.exposures} 人，转化 ${p.conversions} 人，${p.rate}%（95% 区间 ${p.low}–${p.high}%）`,
+    comparison: (p: P) =>
+      `${p.variant} 转化率 ${p.rate}%，${p.control} 为 ${p.controlRate}%，差值 ${p.difference} 个百分点（${p.level}% 区间 ${p.low} 至 ${p.high}）`,
+    notConclusive: "尚无定论",
+    better: (p: P) => `已有定论：${p.variant} 转化更好`,
+    worse: (p: P) => `已有定论：${p.variant} 转化更差`,
+    noData: (p: P) => `${p.variant} 对比 ${p.control}：两边都还没有人`,
+    method:
+      "差值使用随时有效的序贯检验（混合 SPRT）：想看多少次都可以——无论每天查看多少次，“已有定论”出错的概率最多 5%。它的区间比只看一次的区间宽，这是安全地随时查看的代价。",
+    created: (p: P) =>
+      `价格测试 **${p.key}** 已开始：一半成员看到 ${p.priceA}（A），另一半看到 ${p.priceB}（B），每人每次看到和付款时都是同一个价格。/experiments 查看进展；/experiments stop ${p.key} [A|B] 结束测试。`,
+    alreadyRunning: (p: P) => `#${p.id} 已有进行中的价格测试。请先停止它：/experiments`,
+    samePrice: "两个价格必须不同。",
+    notPayable: (p: P) => `#${p.id} 没有可测试的价格（请先添加报价）。`,
+    stoppedDone: (p: P) =>
+      p.kept ? `**${p.key}** 已停止。现在所有人都看到变体 ${p.kept} 的价格。` : `**${p.key}** 已停止。`,
+    notFound: (p: P) => `没有实验 ${p.key}。/experiments 列出所有实验。`,
+    notRunning: (p: P) => `**${p.key}** 已经停止了。`,
+    noSuchVariant: (p: P) => `**${p.key}** 没有变体 ${p.variant}。`,
   },
   // --- 消息：群发、提醒、成员设置
   messaging: {

@@ -6,6 +6,7 @@ import { browseCatalog, getProduct, lessonsFor } from "../../catalog/catalog.js"
 import { formatDateTime, localized } from "../../i18n/index.js";
 import { recordReferral } from "../../identity/resolve-member.js";
 import { isStaff } from "../../identity/roles.js";
+import { offerForMember } from "../../insights/experiment-offer-for-member.js";
 import { progressMark, progressOver } from "../../learning/course-progress.js";
 import { readerStanding } from "../../learning/reader-standing.js";
 import { truncateText } from "../../text.js";
@@ -19,10 +20,14 @@ async function showProduct(session: Session, productId: number): Promise<Reply> 
   const { ctx, m, locale } = session;
   const product = await getProduct(ctx, productId, { version: session.catalogVersion });
   if (!product) throw new AppError("PRODUCT_NOT_FOUND", { id: productId });
-  const offer = product.offers.find((o) => o.currency !== "xtr");
   // Held through the product itself or a bundle with it (what /lesson lets in), and the lessons done: one statement.
   const standing = await readerStanding(ctx, { memberId: session.member.id, productId });
   const owned = standing.holds;
+  // A running price test shows this member their variant's offer, the one /buy charges; seeing it is the exposure,
+  // except for an owner or a creator, who cannot convert.
+  const offer = await offerForMember(ctx, product, session.member.id, {
+    expose: !owned && !isStaff(session.member.role),
+  });
   // Titles, summaries and lessons are what a creator typed: literal text, never markup.
   const lines = [`**${escapeMarkup(productTitle(locale, product))}** — ${m.kind[product.kind]} #${product.id}`];
   const summary = productSummary(locale, product);
@@ -125,16 +130,19 @@ export const coursesCommand: Command = {
     const { products, tags } = await browseCatalog(ctx, { query: query || undefined, version: session.catalogVersion });
     if (products.length === 0) return textReply(m.catalogEmpty, [[{ label: m.buttonCatalog, action: "courses" }]]);
     const lines = [query ? m.catalogSearchTitle({ query: truncateText(query, 40, "…") }) : m.catalogTitle];
+    // The price this member would see on the page (a price test's variant); a list is not yet an exposure.
+    const shown = new Map(
+      await Promise.all(
+        products.map(async (p) => [p.id, await offerForMember(ctx, p, session.member.id, { expose: false })] as const),
+      ),
+    );
     for (const p of products) {
       lines.push(
         m.catalogLine({
           id: p.id,
           title: productTitle(locale, p),
           kind: m.kind[p.kind] ?? p.kind,
-          price: offerPrice(
-            locale,
-            p.offers.find((o) => o.currency !== "xtr"),
-          ),
+          price: offerPrice(locale, shown.get(p.id)),
         }),
       );
     }

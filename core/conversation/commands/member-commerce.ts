@@ -4,6 +4,7 @@
 import { activeEntitlementWhere } from "../../access/entitlement-window.js";
 import { addToOutbox, kickOutbox } from "../../access/outbox.js";
 import { AppError } from "../../app-error.js";
+import { getProduct } from "../../catalog/catalog.js";
 import { createOrder, type OrderWithProduct } from "../../commerce/create-order.js";
 import { rememberStarsInvoice } from "../../commerce/issued-stars-invoices.js";
 import { formatMoney } from "../../commerce/pricing.js";
@@ -11,6 +12,7 @@ import { requestRefund } from "../../commerce/request-refund.js";
 import { STARS_SUBSCRIPTION_PERIOD_SECONDS, starsPayload } from "../../commerce/stars-payload.js";
 import { startCheckout } from "../../commerce/start-checkout.js";
 import { formatDate } from "../../i18n/index.js";
+import { offerForMember } from "../../insights/experiment-offer-for-member.js";
 import { courseProgress, progressMark } from "../../learning/course-progress.js";
 import { truncateText } from "../../text.js";
 import { type Command, idArgument, type Session } from "../command.js";
@@ -30,7 +32,17 @@ export const buyCommand: Command = {
     const starsPlatform = Boolean(session.request.capabilities?.starsInvoices);
     const stripeAllowed = Boolean(ctx.payments.stripe) && (!starsPlatform || ctx.config.stripeWithStars);
     const inStars = starsPlatform && !(byCard && stripeAllowed) && (await hasStarsPrice(session, productId));
-    const order = await createOrder(ctx, { memberId: member.id, productId, couponCode: coupon, inStars });
+    // A running price test charges the offer this member was shown (and counts /buy as an exposure, for a member who
+    // buys straight from a link without opening the page).
+    const product = await getProduct(ctx, productId, { version: session.catalogVersion });
+    const offer = product ? await offerForMember(ctx, product, member.id) : undefined;
+    const order = await createOrder(ctx, {
+      memberId: member.id,
+      productId,
+      couponCode: coupon,
+      inStars,
+      offerId: offer?.id,
+    });
     const title = productTitle(locale, order.product);
     if (order.status === "PAID")
       return textReply(m.orderFree({ title }), [[{ label: m.buttonOpen, action: "mycourses" }]]);
