@@ -3,11 +3,20 @@
  * and the HTTP server. Entry points (bots/main.ts) and end-to-end tests build the same thing through here.
  */
 import path from "node:path";
+import { refreshKnowledge } from "../core/assistant/refresh-knowledge.js";
+import { KNOWLEDGE_INDEX_JOB, requestKnowledgeIndex } from "../core/assistant/request-knowledge-index.js";
+import { HELPER_SWEEP_JOB } from "../core/assistant/sweep-unanswered-questions.js";
 import type { CoreConfig, CoreContext } from "../core/context.js";
 import { flushActivity } from "../core/learning/record-activity.js";
 import { kickSenders, platformsWithDueDeliveries } from "../core/messaging/send-deliveries.js";
 import { type ChatGateway, type Clock, type StarsPayments, systemClock } from "../core/ports.js";
-import { ACCESS_SWEEP_JOB, MESSAGING_SWEEP_JOB, PAYMENTS_RECONCILE_JOB } from "../jobs/definitions.js";
+import {
+  ACCESS_SWEEP_JOB,
+  CHURN_SCORE_JOB,
+  MESSAGING_SWEEP_JOB,
+  PAYMENTS_RECONCILE_JOB,
+  RECOMMENDATIONS_JOB,
+} from "../jobs/definitions.js";
 import { type JobDriver, withinDeadline } from "../jobs/driver.js";
 import { InProcessJobRunner } from "../jobs/in-process-runner.js";
 import { openDatabase } from "../prisma/database.js";
@@ -19,6 +28,7 @@ import { buildHttpServer } from "./http/server.js";
 import { createLogger } from "./logger.js";
 import { openAiEmbeddingsFromEnv } from "./openai-embeddings.js";
 import { openAiLanguageModelFromEnv } from "./openai-language-model.js";
+import { openAiModerationFromEnv } from "./openai-moderation.js";
 import { retryTransient } from "./startup/retry.js";
 import { isTransientDatabaseError, StartupError } from "./startup/startup-error.js";
 
@@ -137,6 +147,29 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       languageModel: openAiLanguageModelFromEnv(config),
       embeddings: openAiEmbeddingsFromEnv(config),
       modelTimeoutMs: config.OPENAI_TIMEOUT_SECONDS * 1000,
+      moderation: openAiModerationFromEnv(config),
+      defaultMode: config.HELPER_MODE,
+      dailyQuestionLimit: config.HELPER_DAILY_QUESTIONS,
+      dailyTokenBudget: config.HELPER_DAILY_TOKENS,
+      unansweredMinutes: config.HELPER_UNANSWERED_MINUTES,
+      newMemberDays: config.MODERATION_NEW_MEMBER_DAYS,
+      bannedWords: (config.MODERATION_BANNED_WORDS ?? "")
+        .split(/[,，]/)
+        .map((word) => word.trim())
+        .filter(Boolean),
+      floodQuestions: config.MODERATION_FLOOD_QUESTIONS,
+      floodMinutes: config.MODERATION_FLOOD_MINUTES,
+    },
+    // The day's churn model is kept beside the embedded database, so a restart the same day does not train again.
+    churn: { idleDays: config.CHURN_IDLE_DAYS, modelFile: path.join(config.LYCEUM_DATA_DIR, "churn-model.json") },
+    recommendations: {
+      perMember: config.RECOMMENDATIONS_PER_MEMBER,
+      repeatAfterDays: config.RECOMMENDATIONS_REPEAT_DAYS,
+      capDays: config.NUDGE_CAP_DAYS,
+      holdoutPercent: config.NUDGE_HOLDOUT_PERCENT,
+      conversionDays: config.NUDGE_CONVERSION_DAYS,
+      couponPercent: config.NUDGE_COUPON_PERCENT,
+      riskThreshold: config.NUDGE_RISK_THRESHOLD,
     },
   };
   await jobs.start(ctx);
@@ -144,6 +177,12 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   await jobs.every(ACCESS_SWEEP_JOB, config.SWEEP_INTERVAL_MINUTES * 60_000);
   if (stripe) await jobs.every(PAYMENTS_RECONCILE_JOB, config.STRIPE_RECONCILE_MINUTES * 60_000);
   await jobs.every(MESSAGING_SWEEP_JOB, config.MESSAGING_SWEEP_SECONDS * 1000, { reminderDays: config.REMINDER_DAYS });
+  // The answer helper: questions nobody answered reach the creator on the messaging sweep's beat; the knowledge
+  // index is refreshed on a schedule and at start (below, once the demo catalog, if any, is in).
+  await jobs.every(HELPER_SWEEP_JOB, config.MESSAGING_SWEEP_SECONDS * 1000);
+  await jobs.every(KNOWLEDGE_INDEX_JOB, config.KNOWLEDGE_INDEX_MINUTES * 60_000);
+  await jobs.every(CHURN_SCORE_JOB, config.CHURN_SCORE_MINUTES * 60_000);
+  await jobs.every(RECOMMENDATIONS_JOB, config.RECOMMENDATIONS_JOB_MINUTES * 60_000);
   // Deliveries the last stop left pending (a broadcast cut short) go on now, not at the first messaging sweep.
   await kickSenders(ctx, await platformsWithDueDeliveries(ctx));
 
@@ -177,6 +216,12 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       }
     }
     await seeded;
+    // An empty index (the first start, or material imported before it) is built before the app answers, so the first
+    // question finds it; otherwise the refresh runs in the background.
+    // A failure here only delays the index (the schedule retries it): it never stops the start.
+    if ((await db.prisma.knowledgeChunk.count()) === 0) {
+      await refreshKnowledge(ctx).catch((error: unknown) => logger.warn({ err: error }, "knowledge index not built"));
+    } else await requestKnowledgeIndex(ctx);
   } catch (error) {
     // The start ends here: close what is open, so the process exits with the database shut down properly.
     await jobs.close({ deadlineMs: 5_000 }).catch(() => false);

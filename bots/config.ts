@@ -46,6 +46,19 @@ const ConfigSchema = z.object({
     .default("lyceum"),
   REMINDER_DAYS: z.coerce.number().int().min(1).max(60).default(3),
   MESSAGING_SWEEP_SECONDS: z.coerce.number().positive().default(60),
+  // Churn risk: H, the days without activity (or without renewed paid access) that count as churned; how often the
+  // scoring job looks for members without today's score.
+  CHURN_IDLE_DAYS: z.coerce.number().int().min(1).max(180).default(14),
+  CHURN_SCORE_MINUTES: z.coerce.number().positive().default(60),
+  // Recommendations (/foryou) and the daily nudges: how many, how often, the cap, the holdout, an optional coupon.
+  RECOMMENDATIONS_PER_MEMBER: z.coerce.number().int().min(1).max(20).default(5),
+  RECOMMENDATIONS_REPEAT_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+  RECOMMENDATIONS_JOB_MINUTES: z.coerce.number().positive().default(60),
+  NUDGE_CAP_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  NUDGE_HOLDOUT_PERCENT: z.coerce.number().min(0).max(50).default(10),
+  NUDGE_CONVERSION_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+  NUDGE_COUPON_PERCENT: z.coerce.number().int().min(0).max(90).default(0),
+  NUDGE_RISK_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   // SIGTERM/SIGINT: how long running jobs get to finish or hand back their work before the process leaves anyway.
   SHUTDOWN_SECONDS: z.coerce.number().positive().max(600).default(10),
   DISCORD_TOKEN: optional,
@@ -65,6 +78,18 @@ const ConfigSchema = z.object({
   OPENAI_MODEL: optional,
   OPENAI_EMBEDDING_MODEL: optional,
   OPENAI_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(20),
+  // The provider's moderation endpoint for questions and answers (needs OPENAI_API_KEY); unset: the rules below only.
+  OPENAI_MODERATION_MODEL: optional,
+  // The answer helper's workflow: the mode of places nobody set, limits, the unanswered sweep, moderation rules.
+  HELPER_MODE: z.enum(["auto", "draft", "off"]).default("auto"),
+  HELPER_DAILY_QUESTIONS: z.coerce.number().int().min(0).max(10_000).default(20),
+  HELPER_DAILY_TOKENS: z.coerce.number().int().min(0).default(200_000),
+  HELPER_UNANSWERED_MINUTES: z.coerce.number().positive().max(10_080).default(60),
+  KNOWLEDGE_INDEX_MINUTES: z.coerce.number().positive().default(30),
+  MODERATION_BANNED_WORDS: optional,
+  MODERATION_NEW_MEMBER_DAYS: z.coerce.number().min(0).max(365).default(7),
+  MODERATION_FLOOD_QUESTIONS: z.coerce.number().int().min(0).max(1000).default(5),
+  MODERATION_FLOOD_MINUTES: z.coerce.number().positive().max(1440).default(10),
   // Metrics stay off the public listener unless asked for: their own listener, or the main one behind a token.
   METRICS_HOST: z.string().default("127.0.0.1"),
   METRICS_PORT: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).max(65535).optional()),

@@ -8,6 +8,7 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { indexKnowledge } from "../core/assistant/index-knowledge.js";
 import type { CourseReport, ImportReport } from "../core/content/content-report.js";
 import { formatProblem } from "../core/content/content-report.js";
 import { exportContent } from "../core/content/export-content.js";
@@ -98,6 +99,9 @@ try {
     const ctx: ContentContext = { prisma: db.prisma, clock: systemClock };
     if (command === "import") {
       exitCode = printImport(await importContent(ctx, dir!));
+      // The answer helper quotes what was imported at once (unchanged lessons are skipped by hash); a running app
+      // would also catch up on its next scheduled refresh.
+      if (exitCode === 0) await indexKnowledge({ prisma: db.prisma });
     } else {
       const report = await exportContent(ctx, dir!);
       for (const course of report.courses) print(say.exportedCourse(course.folder, course.lessons, course.attachments));

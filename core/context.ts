@@ -4,6 +4,8 @@
  */
 import type { Platform, PrismaClient } from "../prisma/generated/client.js";
 import type { AssistantSettings } from "./assistant/assistant-settings.js";
+import type { ChurnSettings } from "./insights/churn-settings.js";
+import type { RecommendationSettings } from "./insights/recommendation-settings.js";
 import type { ChatGateway, Clock, JobScheduler, PaymentProvider, StarsPayments } from "./ports.js";
 
 export type Database = PrismaClient;
@@ -73,4 +75,8 @@ export interface CoreContext {
   gateways: Partial<Record<Platform, ChatGateway>>;
   /** The answer helper's model, embeddings and limits; absent: retrieval-only answers with the defaults. */
   assistant?: Partial<AssistantSettings>;
+  /** Churn risk: the idle days that define churn, the history learned from, where the model is kept. */
+  churn?: Partial<ChurnSettings>;
+  /** Recommendations and the daily nudges: how many, how often, the holdout; absent: the defaults. */
+  recommendations?: Partial<RecommendationSettings>;
 }

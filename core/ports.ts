@@ -82,7 +82,29 @@ export interface ChatGateway {
    * or administrator): such people are never removed from it, entitled or not.
    */
   isPlaceAdmin?(gate: GateRef, account: AccountRef): Promise<boolean>;
+  /**
+   * Posts a reply in a Q&A thread (a Telegram forum topic or reply thread, a Discord forum post), as a reply to the
+   * asking message when there is one: how the answer helper's answers reach a thread after the update that asked
+   * was handled. Same outcomes as `send`; `messageRef` names the message posted last (so it can be accepted).
+   * Not implemented: the platform has no threads (the console).
+   */
+  postInThread?(thread: ThreadTarget, reply: Reply): Promise<ThreadPostResult>;
+  /**
+   * Hides flagged content where the platform lets the bot: a Telegram message is deleted, a Discord post is locked
+   * and archived (a question) or its message deleted (an answer). False when the bot may not (missing rights).
+   */
+  hideInThread?(target: ThreadTarget & { what: "question" | "answer" }): Promise<boolean>;
+  /** A link that opens the thread for the creator (`https://t.me/c/…`, `https://discord.com/channels/…`), if any. */
+  threadLink?(threadRef: string): string | null;
 }
+
+/** A Q&A thread and, within it, one message (the asking one, or the answer to hide), by the adapter's handles. */
+export interface ThreadTarget {
+  threadRef: string;
+  messageRef: string | null;
+}
+
+export type ThreadPostResult = { ok: true; messageRef: string | null } | Exclude<SendResult, { ok: true }>;
 
 /** Someone the platform says is inside a gate. */
 export interface Occupant {

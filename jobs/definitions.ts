@@ -6,8 +6,17 @@ import { z } from "zod";
 import { expireEntitlements } from "../core/access/expire-entitlements.js";
 import { drainOutbox, OUTBOX_DRAIN_JOB } from "../core/access/outbox.js";
 import { reconcileAllGates } from "../core/access/reconcile-gates.js";
+import { answerThreadQuestion } from "../core/assistant/answer-thread-question.js";
+import { MODERATE_ANSWER_JOB, moderateAnswer } from "../core/assistant/moderate-answer.js";
+import { refreshKnowledge } from "../core/assistant/refresh-knowledge.js";
+import { HELPER_ANSWER_JOB } from "../core/assistant/request-helper-answer.js";
+import { KNOWLEDGE_INDEX_JOB } from "../core/assistant/request-knowledge-index.js";
+import { HELPER_SWEEP_JOB, sweepUnansweredQuestions } from "../core/assistant/sweep-unanswered-questions.js";
 import { reconcilePayments } from "../core/commerce/reconcile-payments.js";
 import type { CoreContext } from "../core/context.js";
+import { recordNudgeConversions } from "../core/insights/record-nudge-conversions.js";
+import { runDailyRecommendations } from "../core/insights/run-daily-recommendations.js";
+import { scoreChurnDaily } from "../core/insights/score-churn-daily.js";
 import { announceReleasedLessons } from "../core/learning/announce-released-lessons.js";
 import { remindLiveSessions } from "../core/learning/remind-live-sessions.js";
 import { SEND_MESSAGES_JOB } from "../core/messaging/delivery-payload.js";
@@ -41,6 +50,8 @@ export interface JobDefinition<T> {
 export const ACCESS_SWEEP_JOB = "access.sweep";
 export const MESSAGING_SWEEP_JOB = "messaging.sweep";
 export const PAYMENTS_RECONCILE_JOB = "payments.reconcile";
+export const CHURN_SCORE_JOB = "insights.churn-score";
+export const RECOMMENDATIONS_JOB = "insights.recommendations";
 
 const empty = z.object({}).strict() as z.ZodType<Record<string, never>>;
 
@@ -121,8 +132,95 @@ export const messagingSweepJob: JobDefinition<z.infer<typeof MessagingSweepSchem
     await sendWinBacks(ctx);
     await announceReleasedLessons(ctx);
     await remindLiveSessions(ctx);
+    // A purchase after a nudge shows in /experiments within a sweep, not a day.
+    await recordNudgeConversions(ctx);
     await finishBroadcasts(ctx);
     await kickSenders(ctx, await platformsWithDueDeliveries(ctx));
+  },
+};
+
+const HelperAnswerSchema = z.object({ questionId: z.number().int().positive() }).strict();
+
+/**
+ * The answer helper's work on one new thread question (moderation, limits, reuse, budget, the answer; posted or
+ * drafted through the outbox), off the chat update's path so a slow model holds up nothing else. Keyed per question.
+ */
+export const helperAnswerJob: JobDefinition<z.infer<typeof HelperAnswerSchema>> = {
+  name: HELPER_ANSWER_JOB,
+  schema: HelperAnswerSchema,
+  attempts: 3,
+  backoffMs: 2000,
+  async handle(ctx, { questionId }) {
+    await answerThreadQuestion(ctx, { questionId });
+  },
+};
+
+const ModerateAnswerSchema = z.object({ answerId: z.number().int().positive() }).strict();
+
+/** A person's answer in a Q&A thread, moderated; flagged: hidden where possible, the creator told. */
+export const moderateAnswerJob: JobDefinition<z.infer<typeof ModerateAnswerSchema>> = {
+  name: MODERATE_ANSWER_JOB,
+  schema: ModerateAnswerSchema,
+  attempts: 3,
+  backoffMs: 2000,
+  async handle(ctx, { answerId }) {
+    await moderateAnswer(ctx, { answerId });
+  },
+};
+
+/** Questions nobody answered in HELPER_UNANSWERED_MINUTES reach the creator, once each. */
+export const helperSweepJob: JobDefinition<Record<string, never>> = {
+  name: HELPER_SWEEP_JOB,
+  schema: empty,
+  attempts: 3,
+  backoffMs: 5000,
+  async handle(ctx) {
+    await sweepUnansweredQuestions(ctx);
+  },
+};
+
+/**
+ * The knowledge index brought up to date (unchanged sources skipped by hash; new chunks embedded when an endpoint is
+ * configured): at start, every KNOWLEDGE_INDEX_MINUTES, and after every change to the material.
+ */
+export const knowledgeIndexJob: JobDefinition<Record<string, never>> = {
+  name: KNOWLEDGE_INDEX_JOB,
+  schema: empty,
+  attempts: 3,
+  backoffMs: 5000,
+  async handle(ctx) {
+    await refreshKnowledge(ctx);
+  },
+};
+
+/**
+ * The daily churn scoring (core/insights/score-churn-daily.ts): scheduled more often than daily (CHURN_SCORE_MINUTES)
+ * so a restart never skips a day; a run finds who has no row today and scores only them, so the extra runs cost a
+ * read and two workers running it at once still write one row per member per day.
+ */
+export const churnScoreJob: JobDefinition<Record<string, never>> = {
+  name: CHURN_SCORE_JOB,
+  schema: empty,
+  attempts: 3,
+  backoffMs: 60_000,
+  async handle(ctx, _payload, run) {
+    await scoreChurnDaily(ctx, { signal: run.signal });
+  },
+};
+
+/**
+ * Recommendations refreshed for every member, then the daily nudges (retention for members at risk, a new
+ * recommendation for the others; holdout, frequency cap, opt-out) and the campaigns' conversions. Scheduled every
+ * RECOMMENDATIONS_JOB_MINUTES so a restart never skips a day; one message per member and day at most, however many
+ * runs or workers.
+ */
+export const recommendationsJob: JobDefinition<Record<string, never>> = {
+  name: RECOMMENDATIONS_JOB,
+  schema: empty,
+  attempts: 3,
+  backoffMs: 60_000,
+  async handle(ctx, _payload, run) {
+    await runDailyRecommendations(ctx, { signal: run.signal });
   },
 };
 
@@ -132,4 +230,10 @@ export const JOBS: readonly JobDefinition<never>[] = [
   sendMessagesJob,
   messagingSweepJob,
   paymentsReconcileJob,
+  churnScoreJob,
+  recommendationsJob,
+  helperAnswerJob,
+  moderateAnswerJob,
+  helperSweepJob,
+  knowledgeIndexJob,
 ] as unknown as JobDefinition<never>[];

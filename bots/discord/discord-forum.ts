@@ -4,8 +4,7 @@
  * the post "Solved". Who may accept is the core's decision (the asker or the staff).
  */
 import type { AnyThreadChannel, Message, MessageContextMenuCommandInteraction } from "discord.js";
-import { answerThreadQuestion } from "../../core/assistant/answer-thread-question.js";
-import { recordHelperMessage } from "../../core/assistant/record-helper-message.js";
+import { requestHelperAnswer } from "../../core/assistant/request-helper-answer.js";
 import { acceptAnswer } from "../../core/community/accept-answer.js";
 import { answerQuestion } from "../../core/community/answer-question.js";
 import { askQuestion } from "../../core/community/ask-question.js";
@@ -14,13 +13,15 @@ import { messages } from "../../core/i18n/index.js";
 import { resolveMember } from "../../core/identity/resolve-member.js";
 import { stripControlCharacters } from "../../core/text.js";
 import { describeError } from "./discord-gateway.js";
-import { renderReply, toDiscordMarkdown } from "./discord-render.js";
+import { toDiscordMarkdown } from "./discord-render.js";
 import { platformUser } from "./discord-roles.js";
 
 const SOLVED_TAG = /^(solved|resolved|已解决|已解決)$/i;
 
 export const threadRef = (threadId: string) => `dc:${threadId}`;
 export const messageRef = (threadId: string, messageId: string) => `dc:${threadId}:${messageId}`;
+/** The Q&A place: the forum channel (whose helper mode applies to its posts). */
+export const placeRef = (forumId: string) => `dc:${forumId}`;
 
 function inForum(channel: Message["channel"], forumId: string): channel is AnyThreadChannel {
   return channel.isThread() && channel.parentId === forumId;
@@ -33,35 +34,19 @@ async function recordQuestion(ctx: CoreContext, thread: AnyThreadChannel, starte
     threadRef: threadRef(thread.id),
     title: stripControlCharacters(thread.name),
     body: stripControlCharacters(starter.content),
+    placeRef: thread.parentId ? placeRef(thread.parentId) : null,
+    placeTitle: thread.parent?.name ?? null,
+    messageRef: messageRef(thread.id, starter.id),
   });
   if (isNew) {
     const { member } = await resolveMember(ctx, user);
     await thread
       .send({ content: toDiscordMarkdown(messages(member.locale).discord.questionRecorded({ id: questionId })) })
       .catch((error: unknown) => ctx.log.warn({ err: describeError(error) }, "could not post in the Q&A thread"));
-    await postHelperAnswer(ctx, thread, questionId);
+    // The helper answers in the background (a job); the gateway posts its answer in the post when ready.
+    await requestHelperAnswer(ctx, { questionId });
   }
   return questionId;
-}
-
-/**
- * The answer helper's reply to a new post, in the post (when the place's mode says so), recorded under the message it
- * became so the asker or the creator can accept it like any answer.
- */
-async function postHelperAnswer(ctx: CoreContext, thread: AnyThreadChannel, questionId: number): Promise<void> {
-  const answered = await answerThreadQuestion(ctx, { questionId });
-  if (!answered) return;
-  const language = answered.reply.locale ?? "en";
-  let last: Message | null = null;
-  for (const payload of renderReply(answered.reply, messages(language))) {
-    last = await thread.send(payload).catch((error: unknown) => {
-      ctx.log.warn({ err: describeError(error) }, "could not post the helper's answer in the Q&A thread");
-      return null;
-    });
-  }
-  if (answered.answerId && last) {
-    await recordHelperMessage(ctx, { answerId: answered.answerId, messageRef: messageRef(thread.id, last.id) });
-  }
 }
 
 /** A message in the Q&A forum: the starter message asks, the others answer. */

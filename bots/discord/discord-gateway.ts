@@ -5,6 +5,7 @@
  * latest interaction when there is one; otherwise the member is unreachable.
  */
 import {
+  type AnyThreadChannel,
   type ChatInputCommandInteraction,
   type Client,
   DiscordAPIError,
@@ -35,6 +36,8 @@ import type {
   GateRef,
   Occupant,
   SendResult,
+  ThreadPostResult,
+  ThreadTarget,
 } from "../../core/ports.js";
 import { stripControlCharacters } from "../../core/text.js";
 import { requestNeverLeft } from "../request-outcome.js";
@@ -150,10 +153,77 @@ export class DiscordGateway implements ChatGateway {
     }
   }
 
-  /** `channel.send`, through the REST client that never retries. */
-  private async post(channel: DMChannel, payload: MessagePayloadOption): Promise<void> {
+  /** `channel.send`, through the REST client that never retries; the posted message's id. */
+  private async post(channel: DMChannel | AnyThreadChannel, payload: MessagePayloadOption): Promise<string | null> {
     const { body, files } = await MessagePayload.create(channel, payload).resolveBody().resolveFiles();
-    await this.deliveryRest.post(Routes.channelMessages(channel.id), { body, files: files ?? undefined });
+    const posted = await this.deliveryRest.post(Routes.channelMessages(channel.id), {
+      body,
+      files: files ?? undefined,
+    });
+    return (posted as { id?: string } | null)?.id ?? null;
+  }
+
+  /** The forum post (`dc:<thread>`) as a thread channel, or null when it is gone or not a thread. */
+  private async thread(threadRef: string): Promise<AnyThreadChannel | null> {
+    const channel = await this.client.channels.fetch(threadRef.replace(/^dc:/, "").split(":")[0]!).catch(() => null);
+    return channel?.isThread() ? channel : null;
+  }
+
+  /** Posts in the forum post; the last message's handle (`dc:<thread>:<message>`) can then be accepted. */
+  async postInThread(target: ThreadTarget, reply: Reply): Promise<ThreadPostResult> {
+    const m = messages(reply.locale ?? "en");
+    let delivered = 0;
+    let posting = false;
+    try {
+      const thread = await this.thread(target.threadRef);
+      if (!thread) return { ok: false, reason: "UNREACHABLE" };
+      await this.pacer.take();
+      posting = true;
+      let last: string | null = null;
+      for (const payload of await renderReplyWithFiles(reply, m, this.options.attachments)) {
+        last = await this.post(thread, payload);
+        delivered += 1;
+      }
+      return { ok: true, messageRef: last ? `dc:${thread.id}:${last}` : null };
+    } catch (error) {
+      this.options.log.warn({ err: describeError(error) }, "discord thread post failed");
+      if (posting && (delivered > 0 || outcomeUnknown(error))) {
+        return { ok: false, reason: "OUTCOME_UNKNOWN", detail: describeError(error) };
+      }
+      if (error instanceof RateLimitError) {
+        return { ok: false, reason: "RATE_LIMITED", retryAfterSeconds: Math.ceil(error.retryAfter / 1000) };
+      }
+      return { ok: false, reason: "FAILED", detail: describeError(error) };
+    }
+  }
+
+  /**
+   * A flagged question: its post is locked and archived (Manage Threads); a flagged answer: its message is deleted
+   * (Manage Messages). False when the bot may not.
+   */
+  async hideInThread(target: ThreadTarget & { what: "question" | "answer" }): Promise<boolean> {
+    try {
+      const thread = await this.thread(target.threadRef);
+      if (!thread) return false;
+      if (target.what === "question") {
+        await thread.setLocked(true, "Lyceum: held back by moderation");
+        await thread.setArchived(true, "Lyceum: held back by moderation");
+        return true;
+      }
+      const messageId = target.messageRef?.split(":")[2];
+      if (!messageId) return false;
+      await thread.messages.delete(messageId);
+      return true;
+    } catch (error) {
+      this.options.log.info({ err: describeError(error) }, "could not hide flagged content on Discord");
+      return false;
+    }
+  }
+
+  /** `https://discord.com/channels/<guild>/<thread>`. */
+  threadLink(threadRef: string): string | null {
+    const threadId = threadRef.replace(/^dc:/, "").split(":")[0];
+    return threadId ? `https://discord.com/channels/${this.options.guildId}/${threadId}` : null;
   }
 
   /** DMs are closed: an ephemeral follow-up on the member's latest interaction, if it is still usable. */

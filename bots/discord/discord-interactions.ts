@@ -7,6 +7,7 @@ import {
   ActionRowBuilder,
   type BaseInteraction,
   type ButtonInteraction,
+  ChannelType,
   type ChatInputCommandInteraction,
   type MessageContextMenuCommandInteraction,
   MessageFlags,
@@ -27,7 +28,7 @@ import { resolveMember } from "../../core/identity/resolve-member.js";
 import { type AttachmentStore, attachmentStore } from "../../core/learning/attachments.js";
 import { stripControlCharacters, truncateText } from "../../core/text.js";
 import { ACCEPT_ANSWER_COMMAND, commandText } from "./discord-commands.js";
-import { onAcceptAnswer } from "./discord-forum.js";
+import { onAcceptAnswer, placeRef } from "./discord-forum.js";
 import { type DiscordGateway, describeError } from "./discord-gateway.js";
 import { renderReplyWithFiles } from "./discord-lesson.js";
 import { ADD_COURSE_MODAL, ADD_LESSON_MODAL_PREFIX, COUPON_PREFIX, REFUND_MODAL_PREFIX } from "./discord-render.js";
@@ -75,9 +76,18 @@ async function run(
         user,
         chat: { id: interaction.channelId ?? user.externalId, kind: "private" },
         input,
+        place: forumPlace(interaction),
       })
     : { messages: [{ text: (await memberMessages(ctx, interaction)).errors.INVALID_ACTION({}) }] };
   await answer(interaction, reply, await memberMessages(ctx, interaction), attachmentStore(ctx));
+}
+
+/** A command run in a forum channel or one of its posts names that forum as the Q&A place (`/helper draft`). */
+function forumPlace(interaction: Repliable): { ref: string; title: string } | undefined {
+  const channel = interaction.channel;
+  const forum = channel?.isThread() ? channel.parent : channel;
+  if (!forum || forum.type !== ChannelType.GuildForum) return undefined;
+  return { ref: placeRef(forum.id), title: forum.name };
 }
 
 function textInput(id: string, label: string, options: { required?: boolean; long?: boolean; max?: number } = {}) {

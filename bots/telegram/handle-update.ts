@@ -9,8 +9,7 @@ import type { Chat, ChatMember, ChatMemberUpdated, Message, PreCheckoutQuery, Up
 import { gateInviteLink, rememberGateInviteLink } from "../../core/access/gate-invite-link.js";
 import { decideJoinRequest, recordGatePresence, reportGateProblem } from "../../core/access/join-requests.js";
 import { renameGate } from "../../core/access/rename-gate.js";
-import { answerThreadQuestion } from "../../core/assistant/answer-thread-question.js";
-import { recordHelperMessage } from "../../core/assistant/record-helper-message.js";
+import { requestHelperAnswer } from "../../core/assistant/request-helper-answer.js";
 import { checkStarsCheckout } from "../../core/commerce/check-stars-checkout.js";
 import { recordStarsPayment } from "../../core/commerce/record-stars-payment.js";
 import { acceptAnswer } from "../../core/community/accept-answer.js";
@@ -99,10 +98,16 @@ async function dispatchUpdate(deps: TelegramDeps, update: Update, api: BotApi): 
   if (update.pre_checkout_query) return preCheckout(deps, update.pre_checkout_query, api);
   if (update.callback_query) {
     const query = update.callback_query;
+    const chat = query.message?.chat;
+    // A vote under an answer in a group is acknowledged where it was pressed (a toast), not in a private chat the
+    // member may never have opened.
+    if (query.data?.startsWith("vote ") && chat && chat.type !== "private") {
+      await voteInGroup(deps, api, query.id, query.from, chat.id, stripControlCharacters(query.data));
+      return true;
+    }
     // Answer at once so the client stops its spinner; the reply comes as a message.
     await api.call("answerCallbackQuery", { callback_query_id: query.id }).catch(() => undefined);
     if (query.data === undefined) return true;
-    const chat = query.message?.chat;
     const chatId = chat?.type === "private" ? chat.id : query.from.id;
     await converse(deps, api, query.from, chatId, { kind: "action", data: stripControlCharacters(query.data) });
     return true;
@@ -186,6 +191,24 @@ async function converse(deps: TelegramDeps, api: BotApi, from: User, chatId: num
   };
   const reply = await handleChatRequest(deps.ctx, request);
   await sendReply(api, chatId, reply, { attachments: attachmentStore(deps.ctx) });
+}
+
+/** A Helpful / Not helpful press in a group: the core counts it, the toast says where it stands. */
+async function voteInGroup(
+  deps: TelegramDeps,
+  api: BotApi,
+  queryId: string,
+  from: User,
+  chatId: number,
+  data: string,
+): Promise<void> {
+  const reply = await handleChatRequest(deps.ctx, {
+    user: telegramUser(from),
+    chat: { id: String(chatId), kind: "group" },
+    input: { kind: "action", data },
+  });
+  const text = truncateText(plainText(reply.messages.map((message) => message.text).join("\n")), 190, "…");
+  await api.call("answerCallbackQuery", { callback_query_id: queryId, text }).catch(() => undefined);
 }
 
 // --- Stars payments
@@ -316,6 +339,7 @@ async function groupMessage(deps: TelegramDeps, message: Message, api: BotApi): 
   const where = { messageThreadId: message.is_topic_message ? message.message_thread_id : undefined };
   const say = (reply: Reply) => sendReply(api, chat.id, reply, { ...where, replyToMessageId: message.message_id });
   const messageRef = (id: number) => `tg:${chat.id}:${id}`;
+  const place = { placeRef: `tg:${chat.id}`, placeTitle: "title" in chat ? (chat.title ?? null) : null };
 
   if (command?.name === "accept") {
     const target = message.reply_to_message;
@@ -342,10 +366,23 @@ async function groupMessage(deps: TelegramDeps, message: Message, api: BotApi): 
       threadRef,
       title: truncateText(command.raw, 120),
       body: command.raw,
+      ...place,
+      messageRef: messageRef(message.message_id),
     });
     await say(textReply(m.questionRecorded({ id: questionId })));
-    if (isNew)
-      await postHelperAnswer(deps, api, chat.id, questionId, { ...where, replyToMessageId: message.message_id });
+    // The helper answers in the background (a job); its answer is posted in the thread when ready.
+    if (isNew) await requestHelperAnswer(ctx, { questionId });
+    return true;
+  }
+  if (command?.name === "helper") {
+    // The creator sets the helper's mode for this place, here (the core checks the role).
+    const reply = await handleChatRequest(ctx, {
+      user,
+      chat: { id: String(chat.id), kind: "group" },
+      input: command,
+      place: { ref: place.placeRef, title: place.placeTitle },
+    });
+    await say(reply);
     return true;
   }
   if (command) {
@@ -370,10 +407,17 @@ async function groupMessage(deps: TelegramDeps, message: Message, api: BotApi): 
     const topicName = stripControlCharacters(
       message.reply_to_message?.forum_topic_created?.name ?? truncateText(text, 80),
     );
-    const { questionId, isNew } = await askQuestion(ctx, { user, threadRef, title: topicName, body: text });
+    const { questionId, isNew } = await askQuestion(ctx, {
+      user,
+      threadRef,
+      title: topicName,
+      body: text,
+      ...place,
+      messageRef: messageRef(message.message_id),
+    });
     if (isNew) {
       await say(textReply(m.questionRecorded({ id: questionId })));
-      await postHelperAnswer(deps, api, chat.id, questionId, { ...where, replyToMessageId: message.message_id });
+      await requestHelperAnswer(ctx, { questionId });
     }
     return true;
   }
@@ -388,23 +432,4 @@ async function groupMessage(deps: TelegramDeps, message: Message, api: BotApi): 
     return answer !== null;
   }
   return false;
-}
-
-/**
- * The answer helper's reply to a new question, posted in its thread (when the place's mode says so), and recorded
- * under the message it became, so the asker or the creator can accept it like any answer.
- */
-async function postHelperAnswer(
-  deps: TelegramDeps,
-  api: BotApi,
-  chatId: number,
-  questionId: number,
-  where: { messageThreadId?: number; replyToMessageId?: number },
-): Promise<void> {
-  const answered = await answerThreadQuestion(deps.ctx, { questionId });
-  if (!answered) return;
-  const messageId = await sendReply(api, chatId, answered.reply, where);
-  if (answered.answerId && messageId) {
-    await recordHelperMessage(deps.ctx, { answerId: answered.answerId, messageRef: `tg:${chatId}:${messageId}` });
-  }
 }

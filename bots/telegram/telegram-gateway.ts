@@ -15,6 +15,8 @@ import type {
   GateRef,
   SendResult,
   StarsPayments,
+  ThreadPostResult,
+  ThreadTarget,
 } from "../../core/ports.js";
 import { type BotApi, BotApiError } from "./bot-api.js";
 import { sendReply } from "./render.js";
@@ -69,6 +71,59 @@ export class TelegramGateway implements ChatGateway, StarsPayments {
       if (e.code === 429) return { ok: false, reason: "RATE_LIMITED", retryAfterSeconds: e.retryAfterSeconds ?? 1 };
       return { ok: false, reason: "FAILED", detail: e.description };
     }
+  }
+
+  /**
+   * In a forum topic (`tg:<chat>:<topic>`, the asking message another one) the reply goes into the topic; in a reply
+   * thread (`tg:<chat>:<message>`, the thread is the asking message) it replies to that message. Same outcomes as
+   * `send`: a refusal is FAILED (retried by the outbox), no clear answer OUTCOME_UNKNOWN (never repeated).
+   */
+  async postInThread(thread: ThreadTarget, reply: Reply): Promise<ThreadPostResult> {
+    const [chatId, threadId] = thread.threadRef.replace(/^tg:/, "").split(":");
+    const askedIn = thread.messageRef?.replace(/^tg:/, "").split(":")[1];
+    if (!chatId || !threadId)
+      return { ok: false, reason: "FAILED", detail: `not a Telegram thread: ${thread.threadRef}` };
+    const replyTo = Number(askedIn ?? threadId);
+    const where = {
+      messageThreadId: askedIn && askedIn !== threadId ? Number(threadId) : undefined,
+      replyToMessageId: replyTo,
+    };
+    let delivered = 0;
+    const counting: BotApi = {
+      call: async (method, params) => {
+        const result = await this.sendApi.call(method, params);
+        delivered += 1;
+        return result as never;
+      },
+    };
+    try {
+      const messageId = await sendReply(counting, chatId, reply, where);
+      return { ok: true, messageRef: messageId === undefined ? null : `tg:${chatId}:${messageId}` };
+    } catch (error) {
+      const e = asApiError(error);
+      if (e.outcomeUnknown || delivered > 0) return { ok: false, reason: "OUTCOME_UNKNOWN", detail: e.description };
+      if (e.code === 429) return { ok: false, reason: "RATE_LIMITED", retryAfterSeconds: e.retryAfterSeconds ?? 1 };
+      return { ok: false, reason: "FAILED", detail: e.description };
+    }
+  }
+
+  /** Deletes the flagged message (a bot may where it is an administrator with can_delete_messages). */
+  async hideInThread(target: ThreadTarget & { what: "question" | "answer" }): Promise<boolean> {
+    const [chatId, messageId] = (target.messageRef ?? "").replace(/^tg:/, "").split(":");
+    if (!chatId || !messageId) return false;
+    try {
+      await this.api.call("deleteMessage", { chat_id: chatId, message_id: Number(messageId) });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** `https://t.me/c/<chat without -100>/<topic or message>`: opens the thread for members of a supergroup. */
+  threadLink(threadRef: string): string | null {
+    const [chatId, threadId] = threadRef.replace(/^tg:/, "").split(":");
+    if (!chatId?.startsWith("-100") || !threadId) return null;
+    return `https://t.me/c/${chatId.slice(4)}/${threadId}`;
   }
 
   async grantAccess(gate: GateRef, account: AccountRef): Promise<AccessResult> {

@@ -4,6 +4,7 @@
  */
 import type { Prisma } from "../../prisma/generated/client.js";
 import type { CoreContext, Transaction } from "../context.js";
+import type { Reply } from "../conversation/reply.js";
 import type { Messages } from "../i18n/en.js";
 
 export const OUTBOX_DRAIN_JOB = "outbox.drain";
@@ -14,7 +15,16 @@ export type OutboxMessage =
   /** A translated message to a member (all reachable accounts); `key` names a notice in core/i18n. */
   | { kind: "notify.member"; memberId: number; notice: Notice }
   /** A translated message to every owner and creator. */
-  | { kind: "notify.staff"; notice: Notice };
+  | { kind: "notify.staff"; notice: Notice }
+  /**
+   * The answer helper's reply posted in the question's thread: a stored answer (`answerId`, posted once, with its
+   * vote buttons) or a reply with no answer behind it (an honest "I don't know", a limit reached).
+   */
+  | { kind: "helper.post"; questionId: number; answerId: number | null; reply?: Reply }
+  /** The helper's draft, sent to the staff with Approve / Edit / Reject (approval mode). */
+  | { kind: "helper.draft"; answerId: number }
+  /** Flagged content hidden where the platform lets the bot (a question's message or post, an answer's message). */
+  | { kind: "qa.hide"; questionId: number; answerId: number | null };
 
 /** A notice is rendered at send time in the recipient's locale. */
 export interface Notice {

@@ -18,7 +18,8 @@ import { splitPassagesByAccess } from "./split-passages-by-access.js";
 /** Passages retrieved per question: the model and the quotes see at most this many. */
 const PASSAGES_PER_QUESTION = 4;
 
-export type HelperAnswer =
+/** `tokens`: what the model spent on it (prompt + completion), 0 when no model was asked. */
+export type HelperAnswer = (
   | {
       kind: "answered";
       language: AnswerLanguage;
@@ -32,7 +33,8 @@ export type HelperAnswer =
   /** The material covers it, but only in lessons the asker may not read: pointers and Buy buttons, no text. */
   | { kind: "locked"; language: AnswerLanguage; locked: LockedPassage[] }
   /** The material does not answer it (retrieval abstained, or the model said so): "I don't know", escalated. */
-  | { kind: "abstained"; language: AnswerLanguage; reason: "RETRIEVAL" | "MODEL"; locked: LockedPassage[] };
+  | { kind: "abstained"; language: AnswerLanguage; reason: "RETRIEVAL" | "MODEL"; locked: LockedPassage[] }
+) & { tokens?: number };
 
 /** The model's answer cut to the limit at a sentence end when one is near. */
 function capLength(text: string, maxChars: number): string {
@@ -56,7 +58,12 @@ function withinTime<T>(promise: Promise<T>, ms: number): Promise<T> {
  */
 export async function composeHelperAnswer(
   ctx: CoreContext,
-  options: { member: { id: number; role: Role }; question: string },
+  options: {
+    member: { id: number; role: Role };
+    question: string;
+    /** False when the day's token budget is spent: the helper quotes the material instead of asking the model. */
+    useModel?: boolean;
+  },
 ): Promise<HelperAnswer> {
   const settings = assistantSettings(ctx);
   const language = questionLanguage(options.question);
@@ -77,7 +84,8 @@ export async function composeHelperAnswer(
       : { kind: "abstained", language, reason: "RETRIEVAL", locked: [] };
   }
 
-  const model = settings.languageModel;
+  const model = options.useModel === false ? null : settings.languageModel;
+  let tokens = 0;
   if (model) {
     const request = answerRequest({
       question: options.question,
@@ -94,6 +102,7 @@ export async function composeHelperAnswer(
     try {
       const completion = await withinTime(model.complete(request), settings.modelTimeoutMs);
       ctx.log.info({ model: model.model, ...completion.usage }, "answer helper used the model");
+      tokens = completion.usage.promptTokens + completion.usage.completionTokens;
       const checked = checkCitations(completion.text, { passages: readable.length, language });
       if (checked.ok) {
         return {
@@ -103,10 +112,11 @@ export async function composeHelperAnswer(
           via: "model",
           cited: readable.filter((passage) => checked.cited.includes(passage.number)),
           locked,
+          tokens,
         };
       }
       // Said it does not know, or cited nothing it was given: an honest abstention beats an uncited claim.
-      if (checked.reason !== "WRONG_LANGUAGE") return { kind: "abstained", language, reason: "MODEL", locked };
+      if (checked.reason !== "WRONG_LANGUAGE") return { kind: "abstained", language, reason: "MODEL", locked, tokens };
       ctx.log.warn({ model: model.model }, "the model answered in another language; answering from retrieval");
     } catch (error) {
       // Only the kind of failure is logged: an SDK error can carry request details.
@@ -118,6 +128,6 @@ export async function composeHelperAnswer(
   }
   const body = quotePassages(options.question, readable, { maxChars: settings.maxAnswerChars });
   const quoted = readable.filter((passage) => body.includes(`[${passage.number}]`));
-  if (quoted.length === 0) return { kind: "abstained", language, reason: "RETRIEVAL", locked };
-  return { kind: "answered", language, body, via: "retrieval", cited: quoted, locked };
+  if (quoted.length === 0) return { kind: "abstained", language, reason: "RETRIEVAL", locked, tokens };
+  return { kind: "answered", language, body, via: "retrieval", cited: quoted, locked, tokens };
 }

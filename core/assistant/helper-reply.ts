@@ -103,3 +103,24 @@ export function helperReply(answer: HelperAnswer, options: { creator: string | n
   }
   return { messages: messagesOut, locale: language };
 }
+
+/**
+ * The reply with Helpful / Not helpful under it, for the answer stored as `answerId`: added when the answer is posted
+ * (a draft gets them only once approved), in the reply's language.
+ *
+ * @example await gateway.postInThread(thread, withVoteButtons(reply, answerId))
+ */
+export function withVoteButtons(reply: Reply, answerId: number): Reply {
+  const m = messages(reply.locale ?? "en").qa;
+  const row: Button[] = [
+    { label: m.buttonHelpful, action: `vote ${answerId} up` },
+    { label: m.buttonNotHelpful, action: `vote ${answerId} down` },
+  ];
+  const last = reply.messages.length - 1;
+  return {
+    ...reply,
+    messages: reply.messages.map((message, index) =>
+      index === last ? { ...message, buttons: [...(message.buttons ?? []), row] } : message,
+    ),
+  };
+}

@@ -3,6 +3,7 @@
  * until `publishContent` publishes it, so files can be attached before anyone reads it. Staff only.
  */
 import { AppError } from "../app-error.js";
+import { requestKnowledgeIndex } from "../assistant/request-knowledge-index.js";
 import { chatLessonSlug } from "../content/chat-lessons.js";
 import { lessonContentHash } from "../content/read-course-folder.js";
 import type { CoreContext } from "../context.js";
@@ -27,7 +28,7 @@ export async function addLesson(ctx: CoreContext, options: AddLessonOptions) {
   const titleEn = options.titleEn.trim() || options.titleZh.trim();
   if (!titleEn) throw new AppError("BAD_ARGUMENTS");
   const texts = { titleEn, titleZh: options.titleZh.trim() || titleEn, contentEn: options.contentEn, contentZh: "" };
-  return ctx.prisma.$transaction(async (tx) => {
+  const added = await ctx.prisma.$transaction(async (tx) => {
     const course = await tx.product.findUnique({ where: { id: options.courseId }, select: { id: true } });
     if (!course) throw new AppError("PRODUCT_NOT_FOUND", { id: options.courseId });
     const lessons = await tx.lesson.findMany({
@@ -41,4 +42,7 @@ export async function addLesson(ctx: CoreContext, options: AddLessonOptions) {
     });
     return { lesson, number: lessons.length + 1 };
   });
+  // Drafts are not indexed, but a lesson written straight into a published course may be soon: the index catches up.
+  await requestKnowledgeIndex(ctx);
+  return added;
 }

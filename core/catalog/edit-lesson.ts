@@ -4,6 +4,7 @@
  * index re-indexes exactly this lesson. Staff only.
  */
 
+import { requestKnowledgeIndex } from "../assistant/request-knowledge-index.js";
 import { lessonContentHash } from "../content/read-course-folder.js";
 import type { CoreContext } from "../context.js";
 import { requireStaff } from "../identity/roles.js";
@@ -33,7 +34,7 @@ export async function editLesson(
 ): Promise<{ ok: true; changed: boolean } | { ok: false; reason: "EMPTY_TITLE" }> {
   await requireStaff(ctx, options.staffMemberId);
   const { change } = options;
-  return ctx.prisma.$transaction(async (tx) => {
+  const result = await ctx.prisma.$transaction(async (tx) => {
     const lesson = await tx.lesson.findUniqueOrThrow({ where: { id: options.lessonId } });
     if (change.field === "free") {
       if (lesson.freePreview === change.value) return { ok: true as const, changed: false };
@@ -54,4 +55,7 @@ export async function editLesson(
     await tx.lesson.update({ where: { id: lesson.id }, data: { ...texts, contentHash } });
     return { ok: true as const, changed: true };
   });
+  // The answer helper quotes the lesson as it reads now.
+  if (result.ok && result.changed) await requestKnowledgeIndex(ctx);
+  return result;
 }

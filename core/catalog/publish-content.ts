@@ -2,6 +2,8 @@
  * The creator publishes or hides a whole product, or one lesson of a course. Members never see what is not published
  * (the catalog, decideLessonAccess and progress all filter on it); the team still does, marked as a draft. Staff only.
  */
+
+import { requestKnowledgeIndex } from "../assistant/request-knowledge-index.js";
 import type { CoreContext } from "../context.js";
 import { requireStaff } from "../identity/roles.js";
 
@@ -29,5 +31,7 @@ export async function publishContent(ctx: CoreContext, options: PublishContentOp
           where: { id: options.lessonId, productId: options.productId, published: !options.published },
           data: { published: options.published },
         });
+  // Published material becomes quotable, hidden material stops being quoted: the index follows.
+  if (changed.count > 0) await requestKnowledgeIndex(ctx);
   return { changed: changed.count > 0 };
 }

@@ -2,6 +2,8 @@
  * The asker or the staff marks an answer as the accepted one; the question is solved and the author earns reputation.
  * Accepting again (or another answer) moves the mark; reputation follows it.
  */
+
+import { requestKnowledgeIndex } from "../assistant/request-knowledge-index.js";
 import type { CoreContext } from "../context.js";
 import { type PlatformUser, resolveMember } from "../identity/resolve-member.js";
 import { isStaff } from "../identity/roles.js";
@@ -43,5 +45,7 @@ export async function acceptAnswer(
       });
     }
   });
+  // An accepted answer a person wrote becomes material the helper can cite (the helper's own are never indexed).
+  if (!answer.fromHelper) await requestKnowledgeIndex(ctx);
   return { ok: true, questionId: question.id, threadRef: question.threadRef ?? "", answerId: answer.id };
 }

@@ -1,7 +1,8 @@
 /**
  * A reply in a question thread becomes an answer. Replies elsewhere are not ours (null). The same platform message
- * delivered twice is one answer.
+ * delivered twice is one answer. Each new answer is moderated in the background (the `qa.moderate` job).
  */
+import { MODERATE_ANSWER_JOB } from "../assistant/moderate-answer.js";
 import type { CoreContext } from "../context.js";
 import { type PlatformUser, resolveMember } from "../identity/resolve-member.js";
 import { stripControlCharacters, truncateText } from "../text.js";
@@ -30,5 +31,6 @@ export async function answerQuestion(
   if (question.status === "OPEN" && member.id !== question.memberId) {
     await ctx.prisma.question.update({ where: { id: question.id }, data: { status: "ANSWERED" } });
   }
+  await ctx.jobs.enqueue(MODERATE_ANSWER_JOB, { answerId: answer.id }, { jobId: `qa-moderate:${answer.id}` });
   return { answerId: answer.id };
 }

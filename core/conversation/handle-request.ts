@@ -14,10 +14,12 @@ import { truncateText } from "../text.js";
 import type { Command, Session } from "./command.js";
 import { gateCommand, grantCommand, revokeCommand, roleCommand } from "./commands/creator-access.js";
 import { addLessonCommand, attachCommand } from "./commands/creator-add-lesson.js";
+import { atRiskCommand } from "./commands/creator-atrisk.js";
 import { broadcastCommand } from "./commands/creator-broadcast.js";
 import { addCourseCommand } from "./commands/creator-catalog.js";
 import { editLessonCommand, publishCommand, unpublishCommand } from "./commands/creator-edit-lessons.js";
 import { experimentsCommand } from "./commands/creator-experiments.js";
+import { draftCommand, helperCommand, unansweredCommand } from "./commands/creator-helper.js";
 import {
   approveCommand,
   confirmCommand,
@@ -28,6 +30,7 @@ import {
 import { askCommand } from "./commands/member-ask.js";
 import { courseCommand, coursesCommand, helpCommand, startCommand } from "./commands/member-catalog.js";
 import { buyCommand, myCoursesCommand, ordersCommand, refundCommand } from "./commands/member-commerce.js";
+import { forYouCommand, recCommand } from "./commands/member-foryou.js";
 import { doneCommand, learnCommand, lessonCommand } from "./commands/member-learning.js";
 import { joinCommand, liveCommand } from "./commands/member-live.js";
 import { languageCommand, linkCommand, profileCommand } from "./commands/member-profile.js";
@@ -38,6 +41,7 @@ import {
   settingsCommand,
   timeZoneCommand,
 } from "./commands/member-settings.js";
+import { voteCommand } from "./commands/member-vote.js";
 import { type Reply, textReply } from "./reply.js";
 import { type ChatRequest, parseCommand } from "./request.js";
 
@@ -58,10 +62,16 @@ export const COMMANDS: readonly Command[] = [
   myCoursesCommand,
   learnCommand,
   lessonCommand,
+  forYouCommand,
+  recCommand,
   doneCommand,
   liveCommand,
   joinCommand,
   askCommand,
+  voteCommand,
+  helperCommand,
+  unansweredCommand,
+  draftCommand,
   ordersCommand,
   refundCommand,
   languageCommand,
@@ -90,6 +100,7 @@ export const COMMANDS: readonly Command[] = [
   timeZoneCommand,
   broadcastCommand,
   experimentsCommand,
+  atRiskCommand,
 ];
 
 const byName = new Map(COMMANDS.map((c) => [c.name, c]));

@@ -39,6 +39,11 @@ export interface ChatRequest {
   };
   /** Prefix of a deep link into the bot, e.g. `https://t.me/MyBot?start=`; used for invite links. */
   botLink?: string;
+  /**
+   * The Q&A place a group command was sent in (`tg:<chat>`, `dc:<forum channel>`) and its name there: `/helper` run
+   * in a forum or group sets that place's mode.
+   */
+  place?: { ref: string; title?: string | null };
 }
 
 /** Splits `/buy@MyBot 3 CODE` into a command input; null when the text is not a command. */

@@ -15,9 +15,9 @@ export const en = {
     `Welcome back, ${p.name}. /courses for the catalog, /mycourses for your library, /help for everything.`,
   referralRecorded: "You joined through a friend's invitation: thank you both!",
   helpMember:
-    "**Commands**\n/courses [tag or words] — browse or search the catalog\n/course <id> — details of one course\n/buy <id> [coupon] — buy it\n/mycourses — your library and paid channels\n/learn — continue where you left off\n/lesson <course> [n] — open a lesson (course id or name)\n/live — upcoming live sessions, in your time zone\n/ask <question> — an answer from the course material, with its sources\n/orders — your orders\n/refund <order> [reason] — ask for a refund\n/language [en|zh] — 中文 / English\n/profile — your profile and invite code\n/link [code] — link your Telegram and Discord accounts\n/settings — announcements, offers, quiet hours (/optout, /optin, /quiet, /timezone)",
+    "**Commands**\n/courses [tag or words] — browse or search the catalog\n/course <id> — details of one course\n/buy <id> [coupon] — buy it\n/mycourses — your library and paid channels\n/learn — continue where you left off\n/foryou — recommendations picked for you\n/lesson <course> [n] — open a lesson (course id or name)\n/live — upcoming live sessions, in your time zone\n/ask <question> — an answer from the course material, with its sources\n/orders — your orders\n/refund <order> [reason] — ask for a refund\n/language [en|zh] — 中文 / English\n/profile — your profile and invite code\n/link [code] — link your Telegram and Discord accounts\n/settings — announcements, offers, quiet hours (/optout, /optin, /quiet, /timezone)",
   helpStaff:
-    "**Creator commands**\n/confirm [order] — confirm a manual payment (no order: list those waiting)\n/refunds — refund requests, to approve or deny\n/grant <member> <product> [days] — give access\n/revoke <member> <product> — take access away\n/addcourse — add a course (guided), or /addcourse <price> <currency> [monthly] | <English title> | <中文标题>\n/addlesson <course> — write a lesson (guided; photos and files too)\n/editlesson <course> <n> title|title_zh|text|text_zh [value] — change it; … free on|off for a free preview\n/publish, /unpublish <course> [n] — show or hide a course or one lesson\n/gate <channel> <product ids…> — bind a paid channel to products; /gate alone lists them\n/role <member> creator|moderator|member — appoint a creator or moderator (owner only)\n/broadcast <text> — an announcement to everyone or a segment, previewed before it is sent\n/reconcile [days] — check payments, refunds and disputes against Stripe now and repair differences\n/experiments — A/B tests and their results; /experiments new price <product> <price A> <price B>, /experiments stop <key> [A|B]\n/cancel — stop a guided step",
+    "**Creator commands**\n/confirm [order] — confirm a manual payment (no order: list those waiting)\n/refunds — refund requests, to approve or deny\n/grant <member> <product> [days] — give access\n/revoke <member> <product> — take access away\n/addcourse — add a course (guided), or /addcourse <price> <currency> [monthly] | <English title> | <中文标题>\n/addlesson <course> — write a lesson (guided; photos and files too)\n/editlesson <course> <n> title|title_zh|text|text_zh [value] — change it; … free on|off for a free preview\n/publish, /unpublish <course> [n] — show or hide a course or one lesson\n/gate <channel> <product ids…> — bind a paid channel to products; /gate alone lists them\n/role <member> creator|moderator|member — appoint a creator or moderator (owner only)\n/broadcast <text> — an announcement to everyone or a segment, previewed before it is sent\n/reconcile [days] — check payments, refunds and disputes against Stripe now and repair differences\n/experiments — A/B tests and their results; /experiments new price <product> <price A> <price B>, /experiments stop <key> [A|B]\n/atrisk — members most likely to leave, with why; nudge them or offer a coupon\n/helper auto|draft|off — how the answer helper works in a Q&A place (run it there; /helper lists them)\n/unanswered — questions nobody has answered\n/cancel — stop a guided step",
   unknownCommand: (p: P) => `I don't know /${p.name}. Send /help to see what I can do.`,
   notACommand: "Send a command, for example /courses. /help lists them all.",
   cancelled: "Stopped. Nothing was saved.",
@@ -31,6 +31,8 @@ export const en = {
     quiet: "Quiet hours for messages",
     timezone: "Your time zone",
     broadcast: "Write and send an announcement",
+    experiments: "A/B tests and their results",
+    atrisk: "Members at risk of leaving",
     help: "Every command",
     courses: "Browse or search the catalog",
     course: "Details of one course",
@@ -63,7 +65,12 @@ export const en = {
     live: "Upcoming live sessions",
     join: "Join a live session you bought",
     ask: "Ask about the course material",
-    experiments: "A/B tests and their results",
+    helper: "How the answer helper works in a Q&A place",
+    unanswered: "Questions nobody has answered",
+    vote: "Mark an answer helpful or not",
+    draft: "Approve, edit or reject a draft answer",
+    foryou: "Recommendations picked for you",
+    rec: "Open a recommendation",
   } as Record<string, string>,
   // --- Catalog
   kind: { COURSE: "Course", ARTICLE: "Article", LIVE_SESSION: "Live session", BUNDLE: "Bundle" } as Record<
@@ -295,8 +302,12 @@ export const en = {
     unpublish: "/unpublish <course> [lesson number]",
     join: "/join <live session id>",
     ask: "/ask <your question>",
+    helper: "/helper auto|draft|off [place id]",
+    vote: "/vote <answer id> up|down",
+    draft: "/draft <answer id> approve|edit|reject",
     experiments:
       "/experiments | /experiments new price <product> <price A> <price B> | /experiments stop <key> [variant to keep]",
+    atrisk: "/atrisk | /atrisk nudge <member id> | /atrisk coupon <member id>",
   } as Record<string, string>,
   // --- Learning: lessons in chat
   learning: {
@@ -371,6 +382,14 @@ export const en = {
   },
   // --- Notices (sent later, through the outbox)
   notices: {
+    staffQuestionUnanswered: (p: P) =>
+      `⏰ Question #${p.id} from ${p.member} has had no answer for ${p.minutes} minutes.\n“${p.question}”\n${p.link}`,
+    staffQuestionFlagged: (p: P) =>
+      `🚩 Question #${p.id} from ${p.member} was held back (${({ LINK: "a link from a new member", BANNED_WORD: "a banned word", FLOOD: "too many questions at once" } as Record<string, string>)[String(p.reason)] ?? p.reason}): not answered, and hidden where the bot may.\n“${p.question}”`,
+    staffAnswerFlagged: (p: P) =>
+      `🚩 An answer by ${p.member} to question #${p.id} was held back (${({ LINK: "a link from a new member", BANNED_WORD: "a banned word" } as Record<string, string>)[String(p.reason)] ?? p.reason}) and hidden where the bot may.\n“${p.answer}”`,
+    staffTokenBudgetSpent: (p: P) =>
+      `💸 The answer helper has spent today's budget of ${p.budget} model tokens. Until tomorrow (UTC) it quotes the course material instead of asking the model.`,
     staffQuestionEscalated: (p: P) =>
       `❓ Question #${p.id} from ${p.member} needs you: the course material does not answer it.\n“${p.question}”`,
     paymentReceived: (p: P) => `✅ Payment received for order #${p.order}. It's yours: /mycourses`,
@@ -494,6 +513,19 @@ export const en = {
     buttonOpenLesson: "Open lesson",
     buttonJoin: "Join",
     buttonReplay: "Watch the replay",
+    retentionNudge: (p: P) =>
+      `👋 Your next lesson in **${p.course}** is waiting: lesson ${p.number}, ${p.lesson}. A few minutes today keeps you going.`,
+    retentionNudgeCatalog: (_p: P) =>
+      "👋 It has been a while! Have a look at what there is to learn: one lesson is a good start.",
+    retentionCoupon: (p: P) =>
+      `🎁 A little push to keep going: ${p.percent} % off **${p.title}** with the code \`${p.code}\`, until ${p.date}. One tap below uses it.`,
+    retentionCouponAny: (p: P) =>
+      `🎁 A little push to keep going: ${p.percent} % off any course with the code \`${p.code}\`, until ${p.date} (/buy <course> ${p.code}).`,
+    buttonUseCoupon: "Use my discount",
+    buttonBrowseCourses: "See the courses",
+    recommendationPick: (p: P) =>
+      `✨ Picked for you: **${p.title}** — ${p.reason}.\n/optout recommendations stops these messages.`,
+    buttonSeeCourse: "See the course",
     // Member settings
     settings: (p: P) =>
       `**Messages**\nAnnouncements: ${p.announcements}\nRecommendations and offers: ${p.recommendations}\nQuiet hours: ${p.quiet}\nTime zone: ${p.timeZone}\n\n/optout announcements | recommendations | all — /optin … to undo\n/quiet 22 7 — no non-urgent messages from 22:00 to 7:00 (/quiet off)\n/timezone Asia/Shanghai — your time zone`,
@@ -604,6 +636,43 @@ export const en = {
     theCreator: "the creator",
     askUsage: "Ask me anything about the course material: /ask <your question>",
   },
+  // --- The answer helper's workflow: votes, drafts, limits, moderation, places (core/assistant/*)
+  qa: {
+    buttonHelpful: "👍 Helpful",
+    buttonNotHelpful: "👎 Not helpful",
+    voted: (p: P) => `Thanks for your vote. Helpful: ${p.up} · Not helpful: ${p.down}`,
+    voteGone: "That answer is no longer there.",
+    limitReached: (p: P) =>
+      `You have asked ${p.limit} questions today, the daily limit: the helper answers you again tomorrow. People here can still answer this one.`,
+    heldBack: "Your question was held back for review and was not answered.",
+    draftHeader: (p: P) => `📝 **Draft answer** to question #${p.id} from ${p.member}:\n“${p.question}”`,
+    buttonApprove: "✅ Approve",
+    buttonEdit: "✏️ Edit",
+    buttonReject: "🗑 Reject",
+    draftApproved: (p: P) => `Approved: the answer to question #${p.id} is being posted in its thread.`,
+    draftRejected: (p: P) => `Rejected: nothing is posted for question #${p.id}.`,
+    draftEdited: (p: P) => `Your text is being posted as the answer to question #${p.id}.`,
+    draftAskText: (p: P) => `Send the answer to question #${p.id} exactly as it should be posted. (/cancel to stop)`,
+    draftGone: "That draft was already approved, edited or rejected.",
+    draftNotText: "Send the answer as a text message, or /cancel.",
+    reviewedAnswer: (p: P) => `💡 **Answer**\n\n${p.body}`,
+    helperUsage: "/helper auto|draft|off in a Q&A group or forum, or /helper <auto|draft|off> <place id> anywhere",
+    modeNames: { auto: "answers at once", draft: "drafts for your approval", off: "stays out" } as Record<
+      string,
+      string
+    >,
+    modeSet: (p: P) => `The answer helper in ${p.place}: **${p.mode}**.`,
+    placesTitle: "**Q&A places** — change one with /helper <auto|draft|off> <id>:",
+    placeLine: (p: P) => `#${p.id} ${p.place} — ${p.mode}`,
+    placeDefault: (p: P) => `${p.mode} (the default)`,
+    noPlaces: "No question has been asked in a group or forum yet. Run /helper auto|draft|off in the place itself.",
+    noSuchPlace: (p: P) => `There is no Q&A place #${p.id}. /helper lists them.`,
+    unansweredTitle: (p: P) => `**Open questions** (${p.count}), newest first:`,
+    unansweredLine: (p: P) => `#${p.id} · ${p.when} · ${p.member}: “${p.question}”`,
+    unansweredPrivate: "(asked in a private chat)",
+    unansweredNone: "Every question has an answer.",
+    buttonOpenQuestion: (p: P) => `Open #${p.id}`,
+  },
   // --- Insights: reasons behind a churn risk score (core/insights/explain-churn-risk.ts)
   insights: {
     noEventFor: (p: P) => `no ${p.event} for ${p.days} days`,
@@ -618,6 +687,34 @@ export const en = {
     lowProgress: (p: P) => `${p.percent} % of the course done`,
     noQuestions: "no questions or answers in the last 30 days",
     newMember: (p: P) => `joined only ${p.days} days ago`,
+    // Recommendations: /foryou and the reasons (core/insights/recommendation-reason.ts)
+    reasonBecause: (p: P) => `because you took ${p.title}`,
+    reasonPopular: "popular with members",
+    reasonNextLesson: (p: P) => `lesson ${p.number} is next for you`,
+    forYouTitle: "**For you**",
+    forYouLine: (p: P) => `${p.rank}. **${p.title}** — ${p.kind}, ${p.price}\n    ${p.reason}`,
+    forYouEmpty: "Nothing new to recommend right now: you have what fits you. /courses shows the whole catalog.",
+    forYouHint: "Tap one for its details. /optout recommendations stops recommendation messages (this list stays).",
+    buttonForYouDetails: (p: P) => `${p.rank}. ${p.title}`,
+    buttonForYouBuy: (p: P) => `Buy ${p.rank} — ${p.price}`,
+    // /atrisk for creators (core/conversation/commands/creator-atrisk.ts)
+    atRiskTitle: (p: P) =>
+      `**Members at risk of leaving** (scored ${p.date}; risk = chance of no activity or no renewal within ${p.days} days):`,
+    atRiskLine: (p: P) => `#${p.id} ${p.name} — ${p.percent} %: ${p.reasons}`,
+    atRiskNoReason: "no single reason stands out",
+    atRiskOptedOut: "(opted out of offers)",
+    atRiskEmpty: "No risk scores yet: they are computed once a day for members who are active or paying.",
+    atRiskHint:
+      "Nudge sends the member their next lesson; Coupon gives them 20 % off for 7 days. Both at most once a day per member.",
+    buttonNudge: (p: P) => `Nudge ${p.name}`,
+    buttonCoupon: (p: P) => `Coupon ${p.name}`,
+    nudgeQueued: (p: P) => `Nudge on its way to ${p.name} (after their quiet hours, if any).`,
+    nudgeAlready: (p: P) => `${p.name} has already been nudged today.`,
+    couponSent: (p: P) => `Coupon \`${p.code}\` (${p.percent} % off, 7 days, one use) on its way to ${p.name}.`,
+    couponAlready: (p: P) => `${p.name} already got a coupon today: \`${p.code}\`.`,
+    retentionOptedOut: (p: P) => `${p.name} opted out of offers: nothing was sent.`,
+    retentionUnreachable: (p: P) => `${p.name} cannot be reached on any running platform: nothing was sent.`,
+    retentionNotFound: (p: P) => `There is no member #${p.id} to message.`,
     /** What "no … for N days" names, per event type; an unknown type is shown as is. */
     eventTypes: {
       lesson_opened: "lesson opened",
@@ -627,6 +724,7 @@ export const en = {
       live_joined: "live session joined",
       question_asked: "question asked",
       order_created: "order",
+      course_viewed: "course viewed",
       access: "visit",
       video: "video watched",
       problem: "exercise attempted",

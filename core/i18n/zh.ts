@@ -13,9 +13,9 @@ export const zh: Messages = {
   welcomeBack: (p: P) => `欢迎回来，${p.name}。/courses 查看目录，/mycourses 打开你的内容，/help 查看全部命令。`,
   referralRecorded: "你是通过朋友的邀请加入的，感谢你们！",
   helpMember:
-    "**命令**\n/courses [标签或关键词] — 浏览或搜索目录\n/course <编号> — 课程详情\n/buy <编号> [优惠码] — 购买\n/mycourses — 我的内容和付费频道\n/learn — 从上次停下的地方继续学习\n/lesson <课程> [n] — 打开一节课（课程编号或名称）\n/live — 即将开始的直播（按你的时区显示）\n/ask <问题> — 根据课程资料回答，并注明出处\n/orders — 我的订单\n/refund <订单号> [原因] — 申请退款\n/language [en|zh] — English / 中文\n/profile — 个人资料和邀请码\n/link [关联码] — 关联 Telegram 与 Discord 账号\n/settings — 公告、优惠、免打扰时段（/optout、/optin、/quiet、/timezone）",
+    "**命令**\n/courses [标签或关键词] — 浏览或搜索目录\n/course <编号> — 课程详情\n/buy <编号> [优惠码] — 购买\n/mycourses — 我的内容和付费频道\n/learn — 从上次停下的地方继续学习\n/foryou — 为你挑选的推荐\n/lesson <课程> [n] — 打开一节课（课程编号或名称）\n/live — 即将开始的直播（按你的时区显示）\n/ask <问题> — 根据课程资料回答，并注明出处\n/orders — 我的订单\n/refund <订单号> [原因] — 申请退款\n/language [en|zh] — English / 中文\n/profile — 个人资料和邀请码\n/link [关联码] — 关联 Telegram 与 Discord 账号\n/settings — 公告、优惠、免打扰时段（/optout、/optin、/quiet、/timezone）",
   helpStaff:
-    "**创作者命令**\n/confirm [订单号] — 确认线下付款（不带订单号：列出待确认订单）\n/refunds — 退款申请，批准或拒绝\n/grant <成员> <产品> [天数] — 开通权限\n/revoke <成员> <产品> — 收回权限\n/addcourse — 添加课程（分步引导），或 /addcourse <价格> <币种> [monthly] | <英文标题> | <中文标题>\n/addlesson <课程> — 编写课时（分步引导，可附图片和文件）\n/editlesson <课程> <第几课> title|title_zh|text|text_zh [内容] — 修改课时；… free on|off 设为免费试看\n/publish、/unpublish <课程> [第几课] — 发布或隐藏课程或某一课\n/gate <频道> <产品编号…> — 把付费频道绑定到产品；只发 /gate 列出已绑定的频道\n/role <成员> creator|moderator|member — 任命创作者或版主（仅所有者）\n/broadcast <内容> — 向所有人或部分成员发公告，发送前可预览\n/reconcile [天数] — 立即与 Stripe 核对付款、退款和争议，并修复差异\n/experiments — A/B 测试及结果；/experiments new price <产品> <价格A> <价格B>，/experiments stop <实验> [A|B]\n/cancel — 停止当前引导步骤",
+    "**创作者命令**\n/confirm [订单号] — 确认线下付款（不带订单号：列出待确认订单）\n/refunds — 退款申请，批准或拒绝\n/grant <成员> <产品> [天数] — 开通权限\n/revoke <成员> <产品> — 收回权限\n/addcourse — 添加课程（分步引导），或 /addcourse <价格> <币种> [monthly] | <英文标题> | <中文标题>\n/addlesson <课程> — 编写课时（分步引导，可附图片和文件）\n/editlesson <课程> <第几课> title|title_zh|text|text_zh [内容] — 修改课时；… free on|off 设为免费试看\n/publish、/unpublish <课程> [第几课] — 发布或隐藏课程或某一课\n/gate <频道> <产品编号…> — 把付费频道绑定到产品；只发 /gate 列出已绑定的频道\n/role <成员> creator|moderator|member — 任命创作者或版主（仅所有者）\n/broadcast <内容> — 向所有人或部分成员发公告，发送前可预览\n/reconcile [天数] — 立即与 Stripe 核对付款、退款和争议，并修复差异\n/experiments — A/B 测试及结果；/experiments new price <产品> <价格A> <价格B>，/experiments stop <实验> [A|B]\n/atrisk — 最可能流失的成员及原因；提醒他们或送优惠券\n/helper auto|draft|off — 设置答疑助手在答疑区的工作方式（在答疑区里发送；/helper 列出所有答疑区）\n/unanswered — 还没有人回答的问题\n/cancel — 停止当前引导步骤",
   unknownCommand: (p: P) => `我不认识 /${p.name}。发送 /help 查看可用命令。`,
   notACommand: "请发送命令，例如 /courses。/help 列出全部命令。",
   cancelled: "已停止，没有保存任何内容。",
@@ -28,6 +28,8 @@ export const zh: Messages = {
     quiet: "消息免打扰时段",
     timezone: "你的时区",
     broadcast: "撰写并发送公告",
+    experiments: "A/B 测试及结果",
+    atrisk: "可能流失的成员",
     help: "全部命令",
     courses: "浏览或搜索课程目录",
     course: "课程详情",
@@ -60,7 +62,12 @@ export const zh: Messages = {
     live: "即将开始的直播",
     join: "进入已购买的直播",
     ask: "就课程资料提问",
-    experiments: "A/B 测试及结果",
+    helper: "设置答疑助手在答疑区的工作方式",
+    unanswered: "还没有人回答的问题",
+    vote: "标记回答是否有帮助",
+    draft: "批准、修改或拒绝回答草稿",
+    foryou: "为你挑选的推荐",
+    rec: "打开一条推荐",
   } as Record<string, string>,
   // --- 目录
   kind: { COURSE: "课程", ARTICLE: "文章", LIVE_SESSION: "直播", BUNDLE: "套餐" } as Record<string, string>,
@@ -279,7 +286,11 @@ export const zh: Messages = {
     unpublish: "/unpublish <课程> [第几课]",
     join: "/join <直播编号>",
     ask: "/ask <你的问题>",
+    helper: "/helper auto|draft|off [答疑区编号]",
+    vote: "/vote <回答编号> up|down",
+    draft: "/draft <回答编号> approve|edit|reject",
     experiments: "/experiments | /experiments new price <产品> <价格A> <价格B> | /experiments stop <实验> [保留的变体]",
+    atrisk: "/atrisk | /atrisk nudge <成员编号> | /atrisk coupon <成员编号>",
   } as Record<string, string>,
   // --- 学习：在聊天中上课
   learning: {
@@ -348,6 +359,14 @@ export const zh: Messages = {
   },
   // --- 通知
   notices: {
+    staffQuestionUnanswered: (p: P) =>
+      `⏰ ${p.member} 的问题 #${p.id} 已经 ${p.minutes} 分钟没有人回答。\n“${p.question}”\n${p.link}`,
+    staffQuestionFlagged: (p: P) =>
+      `🚩 ${p.member} 的问题 #${p.id} 被扣留（${({ LINK: "新成员发的链接", BANNED_WORD: "包含禁用词", FLOOD: "短时间内提问过多" } as Record<string, string>)[String(p.reason)] ?? p.reason}）：没有自动回答，并已在机器人有权限的地方隐藏。\n“${p.question}”`,
+    staffAnswerFlagged: (p: P) =>
+      `🚩 ${p.member} 对问题 #${p.id} 的回答被扣留（${({ LINK: "新成员发的链接", BANNED_WORD: "包含禁用词" } as Record<string, string>)[String(p.reason)] ?? p.reason}），并已在机器人有权限的地方隐藏。\n“${p.answer}”`,
+    staffTokenBudgetSpent: (p: P) =>
+      `💸 答疑助手今天的 ${p.budget} 个模型 token 预算已经用完。明天（UTC）之前，它会直接引用课程资料，不再调用模型。`,
     staffQuestionEscalated: (p: P) =>
       `❓ ${p.member} 的问题 #${p.id} 需要你来回答：课程资料里没有答案。\n“${p.question}”`,
     paymentReceived: (p: P) => `✅ 已收到订单 #${p.order} 的付款，内容已归你所有：/mycourses`,
@@ -467,6 +486,18 @@ export const zh: Messages = {
     buttonOpenLesson: "打开这一课",
     buttonJoin: "进入直播",
     buttonReplay: "观看回放",
+    retentionNudge: (p: P) =>
+      `👋 **${p.course}** 的下一课在等你：第 ${p.number} 课，${p.lesson}。今天花几分钟，继续前进。`,
+    retentionNudgeCatalog: (_p: P) => "👋 好久不见！看看有什么可以学的吧：从一课开始就好。",
+    retentionCoupon: (p: P) =>
+      `🎁 给你一点继续学习的动力：使用优惠码 \`${p.code}\` 购买 **${p.title}** 可享 ${p.percent}% 折扣，有效期至 ${p.date}。点按下方按钮即可使用。`,
+    retentionCouponAny: (p: P) =>
+      `🎁 给你一点继续学习的动力：使用优惠码 \`${p.code}\` 购买任意课程可享 ${p.percent}% 折扣，有效期至 ${p.date}（/buy <课程> ${p.code}）。`,
+    buttonUseCoupon: "使用我的折扣",
+    buttonBrowseCourses: "查看课程",
+    recommendationPick: (p: P) =>
+      `✨ 为你挑选：**${p.title}** — ${p.reason}。\n发送 /optout recommendations 可停止此类消息。`,
+    buttonSeeCourse: "查看这门课",
     // 成员设置
     settings: (p: P) =>
       `**消息设置**\n公告：${p.announcements}\n推荐与优惠：${p.recommendations}\n免打扰时段：${p.quiet}\n时区：${p.timeZone}\n\n/optout announcements | recommendations | all — 用 /optin … 恢复\n/quiet 22 7 — 22:00 至 7:00 不接收非紧急消息（/quiet off 关闭）\n/timezone Asia/Shanghai — 设置你的时区`,
@@ -572,6 +603,41 @@ export const zh: Messages = {
     theCreator: "创作者",
     askUsage: "关于课程资料的任何问题都可以问我：/ask <你的问题>",
   },
+  // --- 答疑助手的工作流程：投票、草稿、限额、审核、答疑区（core/assistant/*）
+  qa: {
+    buttonHelpful: "👍 有帮助",
+    buttonNotHelpful: "👎 没帮助",
+    voted: (p: P) => `感谢投票。有帮助：${p.up} · 没帮助：${p.down}`,
+    voteGone: "这个回答已经不在了。",
+    limitReached: (p: P) =>
+      `你今天已经提了 ${p.limit} 个问题，达到每日上限：助手明天会再回答你。这里的其他人仍然可以回答这个问题。`,
+    heldBack: "你的问题已被暂时扣留等待审核，没有自动回答。",
+    draftHeader: (p: P) => `📝 ${p.member} 的问题 #${p.id} 的**回答草稿**：\n“${p.question}”`,
+    buttonApprove: "✅ 批准",
+    buttonEdit: "✏️ 修改",
+    buttonReject: "🗑 拒绝",
+    draftApproved: (p: P) => `已批准：问题 #${p.id} 的回答正在发到它的帖子里。`,
+    draftRejected: (p: P) => `已拒绝：问题 #${p.id} 不会发布任何回答。`,
+    draftEdited: (p: P) => `你写的内容正在作为问题 #${p.id} 的回答发布。`,
+    draftAskText: (p: P) => `请发送问题 #${p.id} 的回答，会原样发布。（/cancel 取消）`,
+    draftGone: "这份草稿已经被批准、修改或拒绝了。",
+    draftNotText: "请用文字消息发送回答，或发送 /cancel。",
+    reviewedAnswer: (p: P) => `💡 **回答**\n\n${p.body}`,
+    helperUsage:
+      "在答疑群组或论坛中发送 /helper auto|draft|off，或在任意地方发送 /helper <auto|draft|off> <答疑区编号>",
+    modeNames: { auto: "立即回答", draft: "先起草，等你批准", off: "不参与" } as Record<string, string>,
+    modeSet: (p: P) => `${p.place} 的答疑助手：**${p.mode}**。`,
+    placesTitle: "**答疑区** — 用 /helper <auto|draft|off> <编号> 修改：",
+    placeLine: (p: P) => `答疑区 #${p.id} ${p.place} — ${p.mode}`,
+    placeDefault: (p: P) => `${p.mode}（默认）`,
+    noPlaces: "还没有人在群组或论坛里提问。请在答疑区里直接发送 /helper auto|draft|off。",
+    noSuchPlace: (p: P) => `没有编号为 #${p.id} 的答疑区。发送 /helper 查看列表。`,
+    unansweredTitle: (p: P) => `**待回答的问题**（${p.count} 个），最新的在前：`,
+    unansweredLine: (p: P) => `#${p.id} · ${p.when} · ${p.member} 提问：“${p.question}”`,
+    unansweredPrivate: "（在私聊中提出）",
+    unansweredNone: "所有问题都有回答了。",
+    buttonOpenQuestion: (p: P) => `打开 #${p.id}`,
+  },
   // --- 洞察：流失风险的原因（core/insights/explain-churn-risk.ts）
   insights: {
     noEventFor: (p: P) => `已 ${p.days} 天没有${p.event}`,
@@ -586,6 +652,32 @@ export const zh: Messages = {
     lowProgress: (p: P) => `课程只完成了 ${p.percent}%`,
     noQuestions: "最近 30 天没有提问或回答",
     newMember: (p: P) => `加入才 ${p.days} 天`,
+    // 推荐：/foryou 与推荐理由（core/insights/recommendation-reason.ts）
+    reasonBecause: (p: P) => `因为你学过《${p.title}》`,
+    reasonPopular: "很多学员在学",
+    reasonNextLesson: (p: P) => `下一课是第 ${p.number} 课`,
+    forYouTitle: "**为你推荐**",
+    forYouLine: (p: P) => `${p.rank}. **${p.title}** — ${p.kind}，${p.price}\n    ${p.reason}`,
+    forYouEmpty: "暂时没有新的推荐：适合你的内容你都有了。/courses 查看完整目录。",
+    forYouHint: "点按查看详情。/optout recommendations 可停止推荐消息（此列表仍可查看）。",
+    buttonForYouDetails: (p: P) => `${p.rank}. ${p.title}`,
+    buttonForYouBuy: (p: P) => `购买 ${p.rank} — ${p.price}`,
+    // 创作者的 /atrisk（core/conversation/commands/creator-atrisk.ts）
+    atRiskTitle: (p: P) => `**可能流失的成员**（评分于 ${p.date}；风险 = ${p.days} 天内不再活跃或不续费的概率）：`,
+    atRiskLine: (p: P) => `#${p.id} ${p.name} — ${p.percent}%：${p.reasons}`,
+    atRiskNoReason: "没有突出的单一原因",
+    atRiskOptedOut: "（已退订优惠消息）",
+    atRiskEmpty: "还没有风险评分：每天会为活跃或付费的成员计算一次。",
+    atRiskHint: "“提醒”会把下一课发给成员；“优惠券”给他 7 天内 20% 的折扣。每位成员每天最多各一次。",
+    buttonNudge: (p: P) => `提醒 ${p.name}`,
+    buttonCoupon: (p: P) => `优惠券 ${p.name}`,
+    nudgeQueued: (p: P) => `提醒正在发给 ${p.name}（如有免打扰时段，会在结束后发送）。`,
+    nudgeAlready: (p: P) => `${p.name} 今天已经收到过提醒。`,
+    couponSent: (p: P) => `优惠码 \`${p.code}\`（${p.percent}% 折扣，7 天内有效，限用一次）正在发给 ${p.name}。`,
+    couponAlready: (p: P) => `${p.name} 今天已经收到过优惠码：\`${p.code}\`。`,
+    retentionOptedOut: (p: P) => `${p.name} 已退订优惠消息：没有发送任何内容。`,
+    retentionUnreachable: (p: P) => `${p.name} 在所有运行中的平台上都联系不到：没有发送任何内容。`,
+    retentionNotFound: (p: P) => `没有可以联系的成员 #${p.id}。`,
     eventTypes: {
       lesson_opened: "打开课节",
       lesson_completed: "完成课节",
@@ -594,6 +686,7 @@ export const zh: Messages = {
       live_joined: "参加直播",
       question_asked: "提问",
       order_created: "下单",
+      course_viewed: "查看课程",
       access: "访问",
       video: "观看视频",
       problem: "做练习",

@@ -92,6 +92,12 @@ async function mergeMembers(tx: Transaction, ids: { into: number; from: number }
   );
   await tx.couponRedemption.deleteMany({ where: { memberId: from, couponId: { in: coupons } } });
   await tx.couponRedemption.updateMany({ where: { memberId: from }, data: moveTo });
+  // One vote per member and answer: where both voted on the same answer, the target's vote stands.
+  const voted = (await tx.answerVote.findMany({ where: { memberId: into }, select: { answerId: true } })).map(
+    (v) => v.answerId,
+  );
+  await tx.answerVote.deleteMany({ where: { memberId: from, answerId: { in: voted } } });
+  await tx.answerVote.updateMany({ where: { memberId: from }, data: moveTo });
   // Lesson progress is one row per member and lesson: where both read a lesson, the target keeps one row with the
   // earliest opening, the latest visit and the earliest completion.
   const sourceProgress = await tx.lessonProgress.findMany({ where: { memberId: from } });

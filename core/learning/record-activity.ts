@@ -19,6 +19,8 @@ export const ACTIVITY_KINDS = [
   "preview_opened",
   "file_downloaded",
   "live_joined",
+  /** A course page opened (/course): interest before a purchase, what purchase propensity reads. */
+  "course_viewed",
 ] as const;
 
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];

@@ -17,6 +17,11 @@ export const MESSAGE_TEXT_KEYS = [
   "liveSoon",
   "liveStarted",
   "liveReplay",
+  "retentionNudge",
+  "retentionNudgeCatalog",
+  "retentionCoupon",
+  "retentionCouponAny",
+  "recommendationPick",
 ] as const;
 export const MESSAGE_BUTTON_KEYS = [
   "buttonRenew",
@@ -24,6 +29,9 @@ export const MESSAGE_BUTTON_KEYS = [
   "buttonOpenLesson",
   "buttonJoin",
   "buttonReplay",
+  "buttonUseCoupon",
+  "buttonBrowseCourses",
+  "buttonSeeCourse",
 ] as const;
 
 export const DeliveryPayloadSchema = z.discriminatedUnion("type", [
@@ -52,6 +60,11 @@ export const DeliveryPayloadSchema = z.discriminatedUnion("type", [
     ownersOf: z.number().int().positive().optional(),
     /** An ISO moment after which it is not sent: a reminder held back by quiet hours past its event is dropped. */
     expiresAt: z.string().optional(),
+    /**
+     * An offer or a recommendation: dropped by the sender when the member opted out of offers after it was queued
+     * (quiet hours can hold it for hours).
+     */
+    marketing: z.boolean().optional(),
   }),
 ]);
 

@@ -4,6 +4,9 @@
 
 import type { OutboxMessage } from "../access/outbox.js";
 import { reconcileMember } from "../access/reconcile-gates.js";
+import { hideFlaggedContent } from "../assistant/hide-flagged-content.js";
+import { postHelperReply } from "../assistant/post-helper-reply.js";
+import { sendHelperDraft } from "../assistant/send-helper-draft.js";
 import type { CoreContext } from "../context.js";
 import { notifyMember, notifyStaff } from "./notify.js";
 
@@ -17,6 +20,15 @@ export async function runOutboxMessage(ctx: CoreContext, message: OutboxMessage)
       return;
     case "notify.staff":
       await notifyStaff(ctx, message.notice);
+      return;
+    case "helper.post":
+      await postHelperReply(ctx, message);
+      return;
+    case "helper.draft":
+      await sendHelperDraft(ctx, message);
+      return;
+    case "qa.hide":
+      await hideFlaggedContent(ctx, message);
       return;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The answer helper in the console, as `npm start` runs it: the configured model is the local fake OpenAI server
  * (OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL in the child's environment), the material a course folder imported
- * and indexed before the start. `/ask` names a paid lesson to a non-owner with a Buy choice, quotes it to the member
+ * before the start and indexed by the app itself as it starts. `/ask` names a paid lesson to a non-owner with a Buy choice, quotes it to the member
  * once they own it, and says "I don't know" — telling the creator — when the material has no answer.
  */
 import path from "node:path";
@@ -27,7 +27,8 @@ describe("console: /ask", () => {
       url: database.env.DATABASE_URL || undefined,
       dataDir: path.join(database.env.LYCEUM_DATA_DIR!, "pglite"),
     });
-    const courseId = await importHelperMaterial({ prisma: db.prisma, clock: systemClock });
+    // Imported, not indexed: the app indexes the material itself when it starts (nobody runs `npm run knowledge`).
+    const courseId = await importHelperMaterial({ prisma: db.prisma, clock: systemClock }, { index: false });
     await db.close();
 
     const join = "/ask How does a join match rows of two tables?";

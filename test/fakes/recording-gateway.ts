@@ -4,7 +4,15 @@
  */
 
 import { plainText, type Reply } from "../../core/conversation/reply.js";
-import type { AccessResult, AccountRef, ChatGateway, GateRef, SendResult } from "../../core/ports.js";
+import type {
+  AccessResult,
+  AccountRef,
+  ChatGateway,
+  GateRef,
+  SendResult,
+  ThreadPostResult,
+  ThreadTarget,
+} from "../../core/ports.js";
 import type { Platform } from "../../prisma/generated/enums.js";
 
 export class RecordingGateway implements ChatGateway {
@@ -37,6 +45,26 @@ export class RecordingGateway implements ChatGateway {
     for (const m of reply.messages) this.sent.push({ to: account.externalId, text: plainText(m.text) });
     this.replies.push({ to: account.externalId, reply });
     return { ok: true };
+  }
+
+  /** Replies posted in Q&A threads, by thread handle (the answer helper's answers in forums). */
+  readonly threadPosts: { threadRef: string; replyTo: string | null; reply: Reply; text: string }[] = [];
+  /** What was hidden after moderation flagged it. */
+  readonly hidden: (ThreadTarget & { what: "question" | "answer" })[] = [];
+
+  async postInThread(thread: ThreadTarget, reply: Reply): Promise<ThreadPostResult> {
+    const text = reply.messages.map((m) => plainText(m.text)).join("\n");
+    this.threadPosts.push({ threadRef: thread.threadRef, replyTo: thread.messageRef, reply, text });
+    return { ok: true, messageRef: `${thread.threadRef}:posted-${this.threadPosts.length}` };
+  }
+
+  async hideInThread(target: ThreadTarget & { what: "question" | "answer" }): Promise<boolean> {
+    this.hidden.push(target);
+    return true;
+  }
+
+  threadLink(threadRef: string): string {
+    return `https://chat.example/thread/${encodeURIComponent(threadRef)}`;
   }
 
   async grantAccess(gate: GateRef, account: AccountRef): Promise<AccessResult> {

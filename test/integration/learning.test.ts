@@ -237,8 +237,13 @@ describe("learning in chat", () => {
     expect(page).not.toContain("Lesson title 3");
 
     await flushActivity(h.ctx);
-    const events = await h.db.prisma.activityEvent.findMany({ where: { memberId: await h.memberId("ann") } });
-    expect(events.map((e) => e.kind)).toEqual(["preview_opened"]);
+    const events = await h.db.prisma.activityEvent.findMany({
+      where: { memberId: await h.memberId("ann") },
+      orderBy: { id: "asc" },
+    });
+    // The preview, then the course page of a course ann does not own (interest, read by purchase propensity).
+    expect(events.map((e) => e.kind)).toEqual(["preview_opened", "course_viewed"]);
+    expect(events[1]).toMatchObject({ productId: f.course });
     expect(events[0]).toMatchObject({ productId: f.course, data: { lessonId: f.lessons[0]!.id, number: 1 } });
     expect(await progressRows("ann")).toMatchObject([{ lessonId: f.lessons[0]!.id, completedAt: null }]);
   });

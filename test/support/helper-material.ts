@@ -61,11 +61,15 @@ const LESSONS: Record<string, string> = {
 };
 
 /**
- * Writes and imports the course, then indexes the knowledge; returns the course's product id.
+ * Writes and imports the course, then indexes the knowledge (unless told not to); returns the course's product id.
  *
  * @example const courseId = await importHelperMaterial(h.ctx)
  */
-export async function importHelperMaterial(ctx: Pick<CoreContext, "prisma" | "clock">): Promise<number> {
+export async function importHelperMaterial(
+  ctx: Pick<CoreContext, "prisma" | "clock">,
+  /** `index: false` leaves indexing to the product (the knowledge job), as a fresh import does. */
+  options: { index?: boolean } = {},
+): Promise<number> {
   const root = await mkdtemp(path.join(os.tmpdir(), "lyceum-helper-"));
   const dir = path.join(root, COURSE_SLUG);
   await writeFolder(dir, {
@@ -88,7 +92,7 @@ export async function importHelperMaterial(ctx: Pick<CoreContext, "prisma" | "cl
   });
   const report = await importContent(ctx, dir);
   if (!report.ok) throw new Error(`the helper material did not import: ${JSON.stringify(report.problems)}`);
-  await indexKnowledge({ prisma: ctx.prisma });
+  if (options.index !== false) await indexKnowledge({ prisma: ctx.prisma });
   const course = await ctx.prisma.product.findUniqueOrThrow({ where: { slug: COURSE_SLUG } });
   return course.id;
 }

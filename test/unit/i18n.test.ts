@@ -33,6 +33,9 @@ describe("translations", () => {
       "reconcileLine",
       "usage.language",
       "dateFormat",
+      "insights.forYouLine",
+      "insights.buttonForYouDetails",
+      "insights.atRiskLine",
     ]);
     const params = { name: "x", id: 1, order: 2, gate: "g", days: 3, refund: 4, code: "C", title: "t", price: "$1" };
     const entries = (object: object, prefix = ""): [string, unknown][] =>

@@ -21,7 +21,9 @@ export const askCommand: Command = {
       title: truncateText(question, 120, "…"),
       body: question,
     });
+    // In a private chat the asker waits for this reply in the same exchange (a Discord interaction, the console):
+    // answered inline, within the model's time limit, rather than through a job.
     const { reply } = await answerQuestion(ctx, { questionId, audience: "asker" });
-    return reply;
+    return reply ?? textReply(m.assistant.askUsage);
   },
 };

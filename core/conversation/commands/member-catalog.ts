@@ -9,6 +9,7 @@ import { isStaff } from "../../identity/roles.js";
 import { offerForMember } from "../../insights/experiment-offer-for-member.js";
 import { progressMark, progressOver } from "../../learning/course-progress.js";
 import { readerStanding } from "../../learning/reader-standing.js";
+import { recordActivity } from "../../learning/record-activity.js";
 import { truncateText } from "../../text.js";
 import { type Command, idArgument, type Session } from "../command.js";
 import { offerPrice, productSummary, productTitle } from "../format.js";
@@ -28,6 +29,9 @@ async function showProduct(session: Session, productId: number): Promise<Reply> 
   const offer = await offerForMember(ctx, product, session.member.id, {
     expose: !owned && !isStaff(session.member.role),
   });
+  // Looking at a course one does not own is the interest purchase propensity learns from.
+  if (!owned && !isStaff(session.member.role))
+    recordActivity(ctx, { memberId: session.member.id, kind: "course_viewed", productId: product.id });
   // Titles, summaries and lessons are what a creator typed: literal text, never markup.
   const lines = [`**${escapeMarkup(productTitle(locale, product))}** — ${m.kind[product.kind]} #${product.id}`];
   const summary = productSummary(locale, product);

@@ -1,6 +1,7 @@
 /**
- * A local OpenAI-compatible server for tests: chat completions (`POST /v1/chat/completions`) and embeddings
- * (`POST /v1/embeddings`, the same deterministic vectors as embeddings-fake.ts). It records every chat request it
+ * A local OpenAI-compatible server for tests: chat completions (`POST /v1/chat/completions`), embeddings
+ * (`POST /v1/embeddings`, the same deterministic vectors as embeddings-fake.ts) and moderation (`POST
+ * /v1/moderations`: flags any input holding one of `flaggedTerms`, under the category `harassment`). It records every chat request it
  * received (the prompts the model would have read) and can play a model that is down (HTTP 500), slow (answers
  * after a delay) or scripted (a function of the request).
  *
@@ -37,6 +38,10 @@ export interface FakeOpenAiServer {
   slowMs: number;
   /** Replaces the default answer; null restores it. */
   script: ChatScript | null;
+  /** Every moderation input received, in order. */
+  moderationInputs: string[];
+  /** Inputs containing any of these (case-insensitively) are flagged by /v1/moderations. */
+  flaggedTerms: string[];
   /** Everything any chat request carried (system and user messages), for "never in a prompt" checks. */
   promptText(): string;
   close(): Promise<void>;
@@ -80,6 +85,8 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
   const state = {
     chats: [] as ChatRequestRecord[],
     embeddingInputs: [] as string[],
+    moderationInputs: [] as string[],
+    flaggedTerms: [] as string[],
     mode: "ok" as FakeOpenAiServer["mode"],
     slowMs: 5_000,
     script: null as ChatScript | null,
@@ -105,6 +112,21 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
         return { object: "embedding", index, embedding };
       });
       json(response, 200, { object: "list", data, model: payload.model, usage: { prompt_tokens: 0, total_tokens: 0 } });
+      return;
+    }
+    if (request.method === "POST" && request.url?.endsWith("/moderations")) {
+      const input = payload.input as string | string[];
+      const inputs = Array.isArray(input) ? input : [input];
+      state.moderationInputs.push(...inputs);
+      const results = inputs.map((text) => {
+        const flagged = state.flaggedTerms.some((term) => text.toLowerCase().includes(term.toLowerCase()));
+        return {
+          flagged,
+          categories: { harassment: flagged, violence: false },
+          category_scores: { harassment: flagged ? 0.98 : 0.01, violence: 0.01 },
+        };
+      });
+      json(response, 200, { id: `modr-${state.moderationInputs.length}`, model: payload.model, results });
       return;
     }
     if (request.method !== "POST" || !request.url?.endsWith("/chat/completions")) {
@@ -146,6 +168,15 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
     },
     get embeddingInputs() {
       return state.embeddingInputs;
+    },
+    get moderationInputs() {
+      return state.moderationInputs;
+    },
+    get flaggedTerms() {
+      return state.flaggedTerms;
+    },
+    set flaggedTerms(value) {
+      state.flaggedTerms = value;
     },
     get mode() {
       return state.mode;

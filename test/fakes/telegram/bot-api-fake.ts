@@ -353,6 +353,30 @@ export class BotApiFake {
     });
   }
 
+  /** Presses an inline button under message `messageId` of a group chat (a vote under an answer in a forum). */
+  pressInGroup(user: FakeUser, chatId: number, data: string, messageId: number): number {
+    const chat = this.chats.get(chatId);
+    return this.push({
+      callback_query: {
+        id: randomId(),
+        from: user,
+        chat_instance: "ci",
+        data,
+        message: {
+          message_id: messageId,
+          date: now(),
+          chat: {
+            id: chatId,
+            type: chat?.type ?? "supergroup",
+            title: chat?.title ?? "group",
+            is_forum: chat?.is_forum,
+          },
+          text: "…",
+        },
+      },
+    });
+  }
+
   /** Telegram's pre-checkout query; resolves with the bot's answer (the real server gives the bot 10 s). */
   preCheckout(
     user: FakeUser,
@@ -788,6 +812,7 @@ export class BotApiFake {
       }
       case "answerCallbackQuery":
       case "editMessageReplyMarkup":
+      case "deleteMessage":
         return true;
       case "sendInvoice": {
         this.toUser(p.chat_id);

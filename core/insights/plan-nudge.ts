@@ -1,0 +1,155 @@
+/**
+ * What the daily nudge says to one member, decided before anything is written: a member at risk of leaving gets
+ * their next lesson (where /learn would take them), or, with nothing to continue, a recommended course (with a
+ * coupon when the creator set one); any other member gets a recommendation, only when there is one they have not
+ * been shown in a message before. Null: nothing worth a message today.
+ *
+ * Every message's button is the tracked `rec <recommendation> <product>` action; the recommendation row it names is
+ * written with the delivery, so the payload is built once that id exists.
+ *
+ * @example const plan = await planNudge(ctx, { member, atRisk: true, settings }); if (plan) plan.payload(rowId, null)
+ */
+import type { Role } from "../../prisma/generated/enums.js";
+import type { CoreContext } from "../context.js";
+import { plainText } from "../conversation/reply.js";
+import type { DeliveryPayload } from "../messaging/delivery-payload.js";
+import { nextLessonPayload } from "./nudge-at-risk-member.js";
+import {
+  describeRecommendationReason,
+  parseRecommendationReason,
+  type RecommendationReason,
+  reasonProductIds,
+} from "./recommendation-reason.js";
+import type { RecommendationSettings } from "./recommendation-settings.js";
+
+/** The two campaigns of the daily job, each with its own holdout experiment (`campaign:<key>`). */
+export const NUDGE_CAMPAIGNS = { retention: "nudge-retention", recommendation: "nudge-recommendation" } as const;
+export type NudgeCampaign = (typeof NUDGE_CAMPAIGNS)[keyof typeof NUDGE_CAMPAIGNS];
+
+export interface NudgePlan {
+  campaign: NudgeCampaign;
+  productId: number;
+  score: number;
+  reason: RecommendationReason;
+  /** A coupon of this many percent goes with it (0: none). */
+  couponPercent: number;
+  /** The message, once its recommendation row (the tracked button's target) and coupon exist. */
+  payload(recommendationId: number, coupon: { code: string; expiresAt: Date } | null): DeliveryPayload;
+}
+
+export async function planNudge(
+  ctx: CoreContext,
+  options: { member: { id: number; role: Role }; atRisk: boolean; settings: RecommendationSettings },
+): Promise<NudgePlan | null> {
+  const { member, atRisk, settings } = options;
+  if (atRisk) {
+    const lesson = await nextLessonPayload(ctx, member);
+    const button = lesson?.type === "message" ? lesson.buttons?.[0] : undefined;
+    const target = button && "action" in button ? /^lesson (\d+) (\d+)$/.exec(button.action) : null;
+    if (lesson?.type === "message" && target) {
+      const [courseId, number] = [Number(target[1]), Number(target[2])];
+      return {
+        campaign: NUDGE_CAMPAIGNS.retention,
+        productId: courseId,
+        score: 1,
+        reason: { key: "nextLesson", number },
+        couponPercent: 0,
+        payload: (recommendationId) => ({
+          ...lesson,
+          buttons: [{ key: "buttonOpenLesson", action: `rec ${recommendationId} ${courseId}` }],
+          marketing: true,
+        }),
+      };
+    }
+  }
+  const fresh = await freshRecommendation(ctx, member.id);
+  if (!fresh) return null;
+  const { product, reason, score } = fresh;
+  const campaign = atRisk ? NUDGE_CAMPAIGNS.retention : NUDGE_CAMPAIGNS.recommendation;
+  const couponPercent = atRisk ? settings.couponPercent : 0;
+  return {
+    campaign,
+    productId: product.id,
+    score,
+    reason,
+    couponPercent,
+    payload: (recommendationId, coupon): DeliveryPayload =>
+      coupon
+        ? {
+            type: "message",
+            key: "retentionCoupon",
+            params: {
+              percent: couponPercent,
+              code: coupon.code,
+              title: product.titleEn,
+              titleZh: product.titleZh,
+              date: coupon.expiresAt.toISOString(),
+            },
+            buttons: [{ key: "buttonUseCoupon", action: `rec ${recommendationId} ${product.id} buy ${coupon.code}` }],
+            marketing: true,
+          }
+        : {
+            type: "message",
+            key: "recommendationPick",
+            params: {
+              title: product.titleEn,
+              titleZh: product.titleZh,
+              // Put into words now in both languages; the sender picks the reader's (renderDelivery's x / xZh).
+              reason: plainText(describeRecommendationReason("en", reason, fresh.titles)),
+              reasonZh: plainText(describeRecommendationReason("zh", reason, fresh.titles)),
+            },
+            buttons: [{ key: "buttonSeeCourse", action: `rec ${recommendationId} ${product.id}` }],
+            marketing: true,
+          },
+  };
+}
+
+/**
+ * The member's best current recommendation that no daily message has used before (sent, or recorded for the
+ * holdout): "something new that fits". Its product is checked to be published with an offer.
+ */
+async function freshRecommendation(ctx: CoreContext, memberId: number) {
+  const latest = await ctx.prisma.recommendation.findFirst({
+    where: { memberId, variant: null },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { createdAt: true },
+  });
+  if (!latest) return null;
+  const [current, used] = await Promise.all([
+    ctx.prisma.recommendation.findMany({
+      where: {
+        memberId,
+        variant: null,
+        createdAt: latest.createdAt,
+        product: { published: true, offers: { some: { active: true } } },
+      },
+      orderBy: { id: "asc" },
+      select: {
+        productId: true,
+        score: true,
+        reason: true,
+        product: { select: { id: true, titleEn: true, titleZh: true } },
+      },
+    }),
+    ctx.prisma.recommendation.findMany({
+      where: { memberId, variant: { not: null } },
+      select: { productId: true },
+      distinct: ["productId"],
+    }),
+  ]);
+  const usedIds = new Set(used.map((row) => row.productId));
+  const pick = current.find((row) => !usedIds.has(row.productId));
+  if (!pick) return null;
+  const reason = parseRecommendationReason(pick.reason);
+  const named = reasonProductIds([reason]);
+  const titles = new Map(
+    (named.length
+      ? await ctx.prisma.product.findMany({
+          where: { id: { in: named } },
+          select: { id: true, titleEn: true, titleZh: true },
+        })
+      : []
+    ).map((p) => [p.id, p] as const),
+  );
+  return { product: pick.product, reason, score: pick.score, titles };
+}
