@@ -13,12 +13,16 @@ export interface QuotablePassage {
 
 /** Markdown reduced to readable text: images and code fences dropped, links to their text, heading marks removed. */
 function plainPassage(markdown: string): string {
-  return markdown
-    .replace(/```[\s\S]*?(```|$)/g, " ")
-    .replace(/!\[[^\]]*\]\([^)]*\)/g, " ")
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/^#{1,6}\s+/gm, "")
-    .replace(/[*_`]{1,3}/g, "");
+  return (
+    markdown
+      .replace(/```[\s\S]*?(```|$)/g, " ")
+      .replace(/!\[[^\]]*\]\([^)]*\)/g, " ")
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/^#{1,6}\s+/gm, "")
+      .replace(/`/g, "")
+      // Emphasis marks only: an underscore or star between two letters is part of a name (`pd.read_csv`, `a*b`).
+      .replace(/(?<![\p{L}\p{N}])[*_]{1,3}|[*_]{1,3}(?![\p{L}\p{N}])/gu, "")
+  );
 }
 
 /** Sentences of English and Chinese text (a sentence ends at . ! ? 。！？ or a blank line). */
