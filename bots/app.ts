@@ -110,6 +110,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     stripeWithStars: config.STRIPE_WITH_STARS === "true",
     subscriptionRefund: config.STRIPE_REFUND_SUBSCRIPTION,
     reconcileDays: config.STRIPE_RECONCILE_DAYS,
+    paySupportText: { en: config.PAY_SUPPORT_TEXT, zh: config.PAY_SUPPORT_TEXT_ZH },
+    termsText: { en: config.TERMS_TEXT, zh: config.TERMS_TEXT_ZH },
   };
   // BullMQ (with ioredis) and Stripe's SDK are loaded only when configured.
   const jobs: JobDriver = config.REDIS_URL

@@ -38,6 +38,10 @@ export interface CoreConfig {
   subscriptionRefund: "cancel-now" | "period-end";
   /** How many days back the payment reconciler looks for activity at the provider. */
   reconcileDays: number;
+  /** /paysupport's answer per language (Telegram requires one from Stars sellers); absent: the built-in text. */
+  paySupportText?: Partial<Record<"en" | "zh", string>>;
+  /** /terms' answer per language (Telegram requires one from Stars sellers); absent: the built-in text. */
+  termsText?: Partial<Record<"en" | "zh", string>>;
 }
 
 export const defaultCoreConfig: CoreConfig = {

@@ -130,6 +130,20 @@ export interface CheckoutRequest {
   cancelUrl: string;
   /** Same order → same key, so a double click opens one checkout. Unique across databases (id + creation time). */
   idempotencyKey: string;
+  /**
+   * The member's customer at the provider from an earlier checkout (`Member.stripeCustomerId`), so one person is one
+   * customer there and /billing's portal shows all their subscriptions. Absent: the provider makes a new one, which
+   * the checkout's state then reports (`ProviderCheckout.customerRef`).
+   */
+  customerRef?: string | null;
+}
+
+/** Where a subscriber manages their subscriptions and card at the provider (Stripe's Customer Portal). */
+export interface BillingPortalRequest {
+  customerRef: string;
+  /** Where the portal's "return" link leads. */
+  returnUrl: string;
+  locale: "en" | "zh";
 }
 
 export interface CheckoutStarted {
@@ -167,6 +181,8 @@ export type PaymentEvent =
       currency: string;
     }
   | { type: "payment.failed"; eventId: string; orderId: number | null; checkoutRef: string }
+  /** The checkout page expired unused (Stripe: after 24 hours): its link is dead, its order must not be reused. */
+  | { type: "checkout.expired"; eventId: string; orderId: number | null; checkoutRef: string }
   | {
       type: "invoice.paid";
       eventId: string;
@@ -247,6 +263,10 @@ export interface ProviderCheckout {
   paid: boolean;
   /** The payment attempt failed for good (a delayed method declined, the session expired unpaid). */
   failed: boolean;
+  /** The checkout page expired before anything was paid: its link is dead (absent: still open, or not known). */
+  expired?: boolean;
+  /** The provider's customer who paid (Stripe `cus_…`), kept as the member's one customer for later checkouts. */
+  customerRef?: string | null;
   subscription: SubscriptionState | null;
   payments: ProviderPayment[];
   /** When the provider was asked: an older read never overwrites a newer one. */
@@ -283,6 +303,11 @@ export interface PaymentProvider {
    * through the list APIs page by page, for the reconciler: checkoutRef → the payment refs the activity named.
    */
   listActivity(since: Date): Promise<Map<string, string[]>>;
+  /**
+   * A short-lived link to the provider's self-service page (Stripe Customer Portal: cancel at period end, change the
+   * card, invoices) for one customer. Not implemented: the provider has none.
+   */
+  openBillingPortal?(request: BillingPortalRequest): Promise<{ url: string }>;
 }
 
 /** The provider did not answer (network, 5xx, 429 after retries): nothing was applied, try again later. */

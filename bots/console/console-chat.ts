@@ -23,7 +23,7 @@ import { handleChatRequest } from "../../core/conversation/handle-request.js";
 import { type ChatInput, type IncomingFile, parseCommand } from "../../core/conversation/request.js";
 import { stripControlCharacters } from "../../core/text.js";
 import type { ConsoleGateway } from "./console-gateway.js";
-import { saveLessonFiles } from "./console-lesson.js";
+import { saveLessonFiles, saveReplyDocuments } from "./console-lesson.js";
 import type { ConsoleTexts } from "./console-texts.js";
 import { type Choice, renderForTerminal } from "./render.js";
 
@@ -94,7 +94,8 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
         input,
       });
       const files = await saveLessonFiles(reply, options.gateway.lessonFiles);
-      const rendered = renderForTerminal(reply, { color: options.color, files });
+      const documents = await saveReplyDocuments(reply, options.gateway.lessonFiles);
+      const rendered = renderForTerminal(reply, { color: options.color, files, documents });
       choices = rendered.choices;
       print(rendered.text);
     } else {

@@ -4,8 +4,9 @@
  */
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Reply } from "../../core/conversation/reply.js";
+import type { Reply, ReplyMessage } from "../../core/conversation/reply.js";
 import type { AttachmentStore } from "../../core/learning/attachments.js";
 
 /** Where lesson files go and where they come from. */
@@ -30,6 +31,26 @@ export async function saveLessonFiles(reply: Reply, files: ConsoleLessonFiles | 
       }
       saved.set(ref.id, target);
     }
+  }
+  return saved;
+}
+
+/**
+ * Saves the files a reply carries as bytes (a member's data export) next to the lesson files (`<data>/exports/`), or
+ * under the system's temporary folder without a data folder, readable by this user only; the paths by message.
+ */
+export async function saveReplyDocuments(
+  reply: Reply,
+  files: ConsoleLessonFiles | null,
+): Promise<Map<ReplyMessage, string>> {
+  const saved = new Map<ReplyMessage, string>();
+  const dir = files ? path.resolve(files.dir, "..", "exports") : path.join(tmpdir(), "lyceum-exports");
+  for (const message of reply.messages) {
+    if (!message.document) continue;
+    const target = path.resolve(dir, message.document.fileName.replace(/^.*[\\/]/, "").replace(/[^\w.-]+/g, "_"));
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await writeFile(target, message.document.data, { mode: 0o600 });
+    saved.set(message, target);
   }
   return saved;
 }

@@ -4,7 +4,7 @@
  * which has no control characters left, so nothing a name or a title holds can drive the terminal.
  */
 import { markupLines, plainText } from "../../core/conversation/markup.js";
-import type { Reply } from "../../core/conversation/reply.js";
+import type { Reply, ReplyMessage } from "../../core/conversation/reply.js";
 import { renderLessonParts } from "../../core/learning/markdown/render-lesson-parts.js";
 import { stripControlCharacters } from "../../core/text.js";
 
@@ -16,7 +16,7 @@ export type Choice = { action: string } | { url: string };
  */
 export function renderForTerminal(
   reply: Reply,
-  options: { color: boolean; files?: ReadonlyMap<number, string> },
+  options: { color: boolean; files?: ReadonlyMap<number, string>; documents?: ReadonlyMap<ReplyMessage, string> },
 ): { text: string; choices: Choice[] } {
   const choices: Choice[] = [];
   const blocks: string[] = [];
@@ -41,6 +41,10 @@ export function renderForTerminal(
         const where = plain(options.files?.get(part.attachment.id) ?? part.attachment.fileName);
         text += `\n\n${icon} ${part.caption ? `${part.caption} — ` : ""}${where}`;
       }
+    }
+    if (message.document) {
+      // Saved by saveReplyDocuments (console-lesson.ts); its name alone when it could not be saved.
+      text += `\n\n📄 ${plain(options.documents?.get(message) ?? message.document.fileName)}`;
     }
     for (const row of message.buttons ?? []) {
       const cells = row.map((button) => {

@@ -7,7 +7,7 @@
  */
 import {
   ActionRowBuilder,
-  type AttachmentBuilder,
+  AttachmentBuilder,
   ButtonBuilder,
   ButtonStyle,
   type MessageActionRowComponentBuilder,
@@ -101,6 +101,11 @@ export function renderReply(reply: Reply, m: Messages): DiscordMessagePayload[] 
     parts.forEach((content, index) => {
       payloads.push({ content, components: index === parts.length - 1 ? rows : [], allowedMentions: { parse: [] } });
     });
+    if (message.document) {
+      // A file made for this member (their data export) rides on the message's last part as an attachment.
+      const file = new AttachmentBuilder(Buffer.from(message.document.data), { name: message.document.fileName });
+      payloads[payloads.length - 1]!.files = [file];
+    }
   }
   return payloads.length ? payloads : [{ content: "\u200b", components: [], allowedMentions: { parse: [] } }];
 }

@@ -81,6 +81,17 @@ export function buildHttpServer(ctx: CoreContext, logger?: AppLogger, options: H
         ),
       ),
   );
+  // Where Stripe's Customer Portal (/billing) leads back to.
+  app.get("/billing/return", async (_request, replyTo) =>
+    replyTo
+      .type("text/html")
+      .send(
+        page(
+          "Billing · 账单",
+          "Any change you made is confirmed in the chat in a moment.<br>您所做的更改稍后会在聊天中确认。",
+        ),
+      ),
+  );
   app.get("/checkout/cancel", async (_request, replyTo) =>
     replyTo
       .type("text/html")

@@ -46,6 +46,10 @@ export function toPaymentEvent(event: Stripe.Event): PaymentEvent {
       const session = event.data.object;
       return { type: "payment.failed", eventId, orderId: sessionOrderId(session), checkoutRef: session.id };
     }
+    case "checkout.session.expired": {
+      const session = event.data.object;
+      return { type: "checkout.expired", eventId, orderId: sessionOrderId(session), checkoutRef: session.id };
+    }
     case "invoice.paid": {
       const invoice: Stripe.Invoice & LegacyInvoiceFields = event.data.object;
       const subscriptionRef = invoiceSubscriptionId(invoice);

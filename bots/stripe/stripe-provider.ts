@@ -15,7 +15,13 @@
  * `refund()` accepts any of these refs (PaymentIntent, invoice or charge id).
  */
 import Stripe from "stripe";
-import type { CheckoutRequest, CheckoutStarted, PaymentEvent, PaymentProvider } from "../../core/ports.js";
+import type {
+  BillingPortalRequest,
+  CheckoutRequest,
+  CheckoutStarted,
+  PaymentEvent,
+  PaymentProvider,
+} from "../../core/ports.js";
 import { WebhookSignatureError } from "../../core/ports.js";
 import { idOf, type LegacyInvoiceFields, toPaymentEvent } from "./stripe-events.js";
 import { createStripeStateReader } from "./stripe-state.js";
@@ -117,6 +123,16 @@ export function createStripeProvider(options: StripeProviderOptions): StripePaym
       await stripe.subscriptions.cancel(subscriptionRef, {}, { idempotencyKey: `cancel-${subscriptionRef}` });
     },
 
+    async openBillingPortal(request: BillingPortalRequest): Promise<{ url: string }> {
+      // A portal session is short-lived and single-use, so each /billing makes a new one (no idempotency key).
+      const session = await stripe.billingPortal.sessions.create({
+        customer: request.customerRef,
+        return_url: request.returnUrl,
+        locale: request.locale,
+      });
+      return { url: session.url };
+    },
+
     locateCheckout: state.locateCheckout,
     fetchCheckout: state.fetchCheckout,
     listActivity: state.listActivity,
@@ -148,6 +164,8 @@ function checkoutSessionParams(
     locale: request.locale,
     success_url: request.successUrl,
     cancel_url: request.cancelUrl,
+    // One customer per member: a later checkout reuses the first one's, so the Customer Portal shows everything.
+    ...(request.customerRef ? { customer: request.customerRef } : {}),
   } satisfies Stripe.Checkout.SessionCreateParams;
 
   if (request.recurring) {
@@ -183,6 +201,8 @@ function checkoutSessionParams(
       },
     ],
     payment_intent_data: { metadata },
+    // Subscriptions always make a customer; a one-time payment only when asked, and /billing needs one to reuse.
+    ...(request.customerRef ? {} : { customer_creation: "always" as const }),
     ...(methods ? { allowed_payment_method_types: methods } : {}),
     // Checkout on the web can show WeChat Pay only as a QR code, which Stripe requires us to ask for explicitly.
     ...(methods?.includes("wechat_pay") ? { payment_method_options: { wechat_pay: { client: "web" } } } : {}),

@@ -79,6 +79,7 @@ export function createStripeStateReader(stripe: Stripe) {
       case "payment.succeeded":
         return { checkoutRef: event.checkoutRef, paymentRef: event.paymentRef };
       case "payment.failed":
+      case "checkout.expired":
         return { checkoutRef: event.checkoutRef, paymentRef: null };
       case "invoice.paid":
       case "invoice.failed": {
@@ -162,6 +163,9 @@ export function createStripeStateReader(stripe: Stripe) {
       claimedOrderId: sessionOrderId(session),
       currency: (session.currency ?? "").toLowerCase(),
       fetchedAt,
+      // Stripe expires an unused Checkout page (after 24 hours by default); its link then shows an error.
+      expired: session.status === "expired",
+      customerRef: idOf(session.customer),
     };
 
     if (session.mode === "subscription") {
@@ -219,7 +223,9 @@ export function createStripeStateReader(stripe: Stripe) {
       activity.set(located.checkoutRef, refs);
     };
     for await (const session of stripe.checkout.sessions.list({ created, limit: 100 })) {
-      if (session.status === "complete") add({ checkoutRef: session.id, paymentRef: null });
+      // Expired ones too: an order whose page expired must stop offering its dead link even if the event was lost.
+      if (session.status === "complete" || session.status === "expired")
+        add({ checkoutRef: session.id, paymentRef: null });
     }
     for await (const invoice of stripe.invoices.list({ created, limit: 100 })) {
       const subscriptionRef = invoiceSubscriptionId(invoice);

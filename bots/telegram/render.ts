@@ -8,7 +8,7 @@ import { markupLines, plainLength, plainText, type Span, splitMarkup } from "../
 import type { Button, Reply, ReplyMessage } from "../../core/conversation/reply.js";
 import type { AttachmentStore } from "../../core/learning/attachments.js";
 import { stripControlCharacters, truncateText, truncateUtf8 } from "../../core/text.js";
-import type { BotApi } from "./bot-api.js";
+import { type BotApi, UploadFile } from "./bot-api.js";
 import { sendLesson } from "./send-lesson.js";
 
 /** Telegram's limits, counted after entities are parsed (UTF-16 code units). */
@@ -129,6 +129,14 @@ async function sendMessage(
     }
   }
   if (message.invoice) lastId = (await sendInvoice(api, where, message.invoice)) ?? lastId;
+  if (message.document) {
+    const { data, fileName } = message.document;
+    const sent = await api.call<{ message_id: number }>("sendDocument", {
+      ...where,
+      document: new UploadFile(data, fileName),
+    });
+    lastId = sent.message_id;
+  }
   return lastId;
 }
 

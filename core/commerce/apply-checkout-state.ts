@@ -61,6 +61,7 @@ export async function applyCheckoutState(
 
   const now = ctx.clock.now();
   const changes: CheckoutChange[] = [];
+  if (state.customerRef) await rememberCustomer(tx, order.memberId, state.customerRef);
   const subscription = state.subscription
     ? await mirrorSubscription(tx, provider, order, state, ctx.config.gracePeriodDays)
     : null;
@@ -70,6 +71,11 @@ export async function applyCheckoutState(
 
   const payments = await tx.payment.findMany({ where: { orderId: order.id }, orderBy: { id: "asc" } });
   if (payments.length === 0) {
+    if (state.expired && !state.failed && order.status === "PENDING") {
+      // The page's link is dead: the order ends, so the next /buy makes a fresh checkout instead of handing it out.
+      await tx.order.update({ where: { id: order.id }, data: { status: "CANCELED", canceledAt: now } });
+      changes.push({ kind: "status", from: order.status, to: "CANCELED" });
+    }
     if (state.failed && order.status === "PENDING") {
       await tx.order.update({ where: { id: order.id }, data: { status: "CANCELED", canceledAt: now } });
       changes.push({ kind: "status", from: order.status, to: "CANCELED" });
@@ -130,6 +136,19 @@ export async function applyCheckoutState(
 }
 
 // --- Mirroring the provider's objects
+
+/**
+ * Keeps the provider's customer as the member's one customer (the first one seen wins; a second made by two
+ * checkouts started at once is left as it is). An erased member keeps none.
+ */
+async function rememberCustomer(tx: Transaction, memberId: number, customerRef: string): Promise<void> {
+  const taken = await tx.member.findUnique({ where: { stripeCustomerId: customerRef }, select: { id: true } });
+  if (taken) return;
+  await tx.member.updateMany({
+    where: { id: memberId, stripeCustomerId: null, erasedAt: null },
+    data: { stripeCustomerId: customerRef },
+  });
+}
 
 async function mirrorSubscription(
   tx: Transaction,

@@ -21,6 +21,9 @@ export interface CreateOrderOptions {
   offerId?: number;
 }
 
+/** How long a pending order with a Stripe Checkout page is reused: an hour less than the page lives. */
+const STRIPE_CHECKOUT_REUSE_MS = 23 * 3_600_000;
+
 export type OrderWithProduct = Prisma.OrderGetPayload<{ include: { product: true; offer: true } }>;
 
 /** @example const order = await createOrder(ctx, { memberId: 4, productId: 1, couponCode: "WELCOME10" }) */
@@ -68,6 +71,9 @@ export async function createOrder(ctx: CoreContext, options: CreateOrderOptions)
     }
 
     const reuseAfter = new Date(now.getTime() - ctx.config.pendingOrderReuseMinutes * 60_000);
+    // A Stripe Checkout page dies 24 hours after it was made; an order is reused only while its page surely lives
+    // (its expiry event cancels it too, see apply-checkout-state.ts), so nobody is handed a dead link.
+    const checkoutAlive = new Date(now.getTime() - STRIPE_CHECKOUT_REUSE_MS);
     const pending = await tx.order.findFirst({
       where: {
         memberId: options.memberId,
@@ -75,6 +81,7 @@ export async function createOrder(ctx: CoreContext, options: CreateOrderOptions)
         couponId,
         status: "PENDING",
         createdAt: { gte: reuseAfter },
+        NOT: { provider: "STRIPE", createdAt: { lt: checkoutAlive } },
       },
       include: { product: true, offer: true },
       orderBy: { id: "desc" },

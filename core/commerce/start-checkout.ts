@@ -13,7 +13,7 @@ export async function startCheckout(
   if (!stripe) return null;
   const order = await ctx.prisma.order.findUnique({
     where: { id: options.orderId },
-    include: { product: true, offer: true },
+    include: { product: true, offer: true, member: { select: { stripeCustomerId: true } } },
   });
   if (!order) throw new AppError("ORDER_NOT_FOUND", { id: options.orderId });
   if (order.status !== "PENDING") throw new AppError("NOT_PAYABLE", { id: order.id });
@@ -35,6 +35,7 @@ export async function startCheckout(
       successUrl: `${base}/checkout/success?order=${order.id}`,
       cancelUrl: `${base}/checkout/cancel?order=${order.id}`,
       idempotencyKey: `checkout-${order.id}-${order.createdAt.getTime()}`,
+      customerRef: order.member.stripeCustomerId,
     });
   } catch (error) {
     ctx.log.error(

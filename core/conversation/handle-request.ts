@@ -28,11 +28,13 @@ import {
   refundsCommand,
 } from "./commands/creator-orders.js";
 import { askCommand } from "./commands/member-ask.js";
+import { billingCommand, paySupportCommand, termsCommand } from "./commands/member-billing.js";
 import { courseCommand, coursesCommand, helpCommand, startCommand } from "./commands/member-catalog.js";
 import { buyCommand, myCoursesCommand, ordersCommand, refundCommand } from "./commands/member-commerce.js";
 import { forYouCommand, recCommand } from "./commands/member-foryou.js";
 import { doneCommand, learnCommand, lessonCommand } from "./commands/member-learning.js";
 import { joinCommand, liveCommand } from "./commands/member-live.js";
+import { eraseCommand, myDataCommand } from "./commands/member-privacy.js";
 import { languageCommand, linkCommand, profileCommand } from "./commands/member-profile.js";
 import {
   optInCommand,
@@ -77,6 +79,11 @@ export const COMMANDS: readonly Command[] = [
   languageCommand,
   profileCommand,
   linkCommand,
+  myDataCommand,
+  eraseCommand,
+  billingCommand,
+  paySupportCommand,
+  termsCommand,
   cancelCommand,
   confirmCommand,
   refundsCommand,

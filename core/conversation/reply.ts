@@ -39,6 +39,17 @@ export interface AttachmentRef {
   caption?: string;
 }
 
+/**
+ * A file made for this member now (their /mydata export), carried as bytes: Telegram sends it with sendDocument,
+ * Discord as an attachment, the console saves it and shows the path.
+ */
+export interface ReplyDocument {
+  /** A plain name with an extension (`lyceum-data-12.json`). */
+  fileName: string;
+  mimeType: string;
+  data: Uint8Array;
+}
+
 export interface ReplyMessage {
   /** Tiny markup (see above); with `markdown`, a heading sent before it. */
   text: string;
@@ -53,6 +64,8 @@ export interface ReplyMessage {
   buttons?: Button[][];
   image?: { url: string; alt: string };
   invoice?: StarsInvoice;
+  /** Sent after the text (and its buttons). */
+  document?: ReplyDocument;
 }
 
 export interface Reply {

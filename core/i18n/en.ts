@@ -15,7 +15,7 @@ export const en = {
     `Welcome back, ${p.name}. /courses for the catalog, /mycourses for your library, /help for everything.`,
   referralRecorded: "You joined through a friend's invitation: thank you both!",
   helpMember:
-    "**Commands**\n/courses [tag or words] — browse or search the catalog\n/course <id> — details of one course\n/buy <id> [coupon] — buy it\n/mycourses — your library and paid channels\n/learn — continue where you left off\n/foryou — recommendations picked for you\n/lesson <course> [n] — open a lesson (course id or name)\n/live — upcoming live sessions, in your time zone\n/ask <question> — an answer from the course material, with its sources\n/orders — your orders\n/refund <order> [reason] — ask for a refund\n/language [en|zh] — 中文 / English\n/profile — your profile and invite code\n/link [code] — link your Telegram and Discord accounts\n/settings — announcements, offers, quiet hours (/optout, /optin, /quiet, /timezone)",
+    "**Commands**\n/courses [tag or words] — browse or search the catalog\n/course <id> — details of one course\n/buy <id> [coupon] — buy it\n/mycourses — your library and paid channels\n/learn — continue where you left off\n/foryou — recommendations picked for you\n/lesson <course> [n] — open a lesson (course id or name)\n/live — upcoming live sessions, in your time zone\n/ask <question> — an answer from the course material, with its sources\n/orders — your orders\n/refund <order> [reason] — ask for a refund\n/language [en|zh] — 中文 / English\n/profile — your profile and invite code\n/link [code] — link your Telegram and Discord accounts\n/billing — manage your subscription\n/mydata — a copy of your data; /erase — erase it\n/paysupport — help with a payment; /terms — terms of sale\n/settings — announcements, offers, quiet hours (/optout, /optin, /quiet, /timezone)",
   helpStaff:
     "**Creator commands**\n/confirm [order] — confirm a manual payment (no order: list those waiting)\n/refunds — refund requests, to approve or deny\n/grant <member> <product> [days] — give access\n/revoke <member> <product> — take access away\n/addcourse — add a course (guided), or /addcourse <price> <currency> [monthly] | <English title> | <中文标题>\n/addlesson <course> — write a lesson (guided; photos and files too)\n/editlesson <course> <n> title|title_zh|text|text_zh [value] — change it; … free on|off for a free preview\n/publish, /unpublish <course> [n] — show or hide a course or one lesson\n/gate <channel> <product ids…> — bind a paid channel to products; /gate alone lists them\n/role <member> creator|moderator|member — appoint a creator or moderator (owner only)\n/broadcast <text> — an announcement to everyone or a segment, previewed before it is sent\n/reconcile [days] — check payments, refunds and disputes against Stripe now and repair differences\n/experiments — A/B tests and their results; /experiments new price <product> <price A> <price B>, /experiments stop <key> [A|B]\n/atrisk — members most likely to leave, with why; nudge them or offer a coupon\n/helper auto|draft|off — how the answer helper works in a Q&A place (run it there; /helper lists them)\n/unanswered — questions nobody has answered\n/cancel — stop a guided step",
   unknownCommand: (p: P) => `I don't know /${p.name}. Send /help to see what I can do.`,
@@ -71,6 +71,11 @@ export const en = {
     draft: "Approve, edit or reject a draft answer",
     foryou: "Recommendations picked for you",
     rec: "Open a recommendation",
+    mydata: "A copy of your data",
+    erase: "Erase your data",
+    billing: "Manage your subscription",
+    paysupport: "Help with a payment",
+    terms: "Terms of sale",
   } as Record<string, string>,
   // --- Catalog
   kind: { COURSE: "Course", ARTICLE: "Article", LIVE_SESSION: "Live session", BUNDLE: "Bundle" } as Record<
@@ -733,6 +738,45 @@ export const en = {
       navigate: "page browsed",
       page_close: "page read",
     } as Record<string, string>,
+  },
+  // --- Privacy (/mydata, /erase) and billing self-service (/billing, /paysupport, /terms)
+  privacy: {
+    mydataSent:
+      "Here is everything Lyceum keeps about you, as a JSON file. It is personal: keep it somewhere safe. /erase deletes it.",
+    privateOnly: "For your privacy, send this command in a private chat with me.",
+    eraseExplain:
+      '**Erase your data**\nThis deletes your name, usernames and every linked platform account, your progress, activity, reviews, votes, recommendations and message history, and replaces the text of your questions and answers with "[erased]". Your access ends now, you leave paid channels, and running subscriptions are stopped.\n\nKept, anonymised: your orders, payments and refunds (amounts and dates), because accounting law requires it (see /terms).\n\nThis cannot be undone. Send /mydata first if you want a copy.',
+    buttonContinue: "Continue",
+    eraseConfirm: (p: P) =>
+      `**Are you sure?** Press the button within ${p.minutes} minutes to erase everything now; /cancel keeps your data.`,
+    buttonEraseNow: "Erase my data now",
+    eraseExpired: "That confirmation has expired or is not valid: nothing was erased. Send /erase to start again.",
+    eraseWaiting: "Nothing was erased yet. Press **Erase my data now** above, or /cancel to keep your data.",
+    erased: "Your data has been erased. If you write to me again, you start as a new member. Goodbye!",
+    eraseStaff:
+      "An owner or creator cannot erase their data while holding the role: ask the owner to make you a member first (/role).",
+    eraseUnavailable:
+      "Your subscription could not be stopped at the payment provider right now, so nothing was erased. Please try again in a few minutes.",
+    eraseOnlyYourself: "/erase erases only your own data and takes no name or id: nobody can erase someone else.",
+  },
+  billing: {
+    portal:
+      "**Billing**\nManage your subscription on Stripe's secure page: cancel at the end of the period (you keep access until then), change your card, download invoices. The link is valid for a short while.",
+    buttonPortal: "Open the billing page",
+    noSubscription:
+      "You have no running subscription to manage. One-time purchases need no billing page: /orders lists them.",
+    starsOnly:
+      "Your subscription is paid with Telegram Stars: manage or cancel it in Telegram (Settings → My Stars → Subscriptions).",
+    unavailable:
+      "The billing page can't be opened right now. Please try again in a minute; /paysupport if it keeps failing.",
+    paySupportTitle: "**Payment support**",
+    paySupport:
+      "A problem with a payment, a charge you don't recognise, or a refund? Write to us here in this chat:\n/orders — your orders and their state\n/refund <order> [reason] — ask for a refund; the creator answers here\n/billing — manage or cancel a subscription\n\nTelegram's own support cannot help with purchases made in this bot.",
+    termsTitle: "**Terms of sale**",
+    terms:
+      "• You buy access to digital content (courses, articles, live sessions) for your own use, for the length shown with the offer; paid material may not be shared.\n• The price is shown before you pay. Subscriptions renew every period until you cancel (/billing; Stars subscriptions in Telegram) and access lasts until the end of the period paid.\n• Refunds: ask with /refund <order>; the creator decides, and a refunded purchase loses its access.\n• Your data: /mydata gives you a copy, /erase deletes it; orders, payments and refunds are kept anonymised for as long as accounting law requires (up to 10 years).\n• Help with a payment: /paysupport.",
+    /** The creator's own text (PAY_SUPPORT_TEXT, TERMS_TEXT): escaped like any value, so it shows as written. */
+    custom: (p: P) => `${p.text}`,
   },
   dateFormat: "en-US",
 };

@@ -13,7 +13,7 @@ export const zh: Messages = {
   welcomeBack: (p: P) => `欢迎回来，${p.name}。/courses 查看目录，/mycourses 打开你的内容，/help 查看全部命令。`,
   referralRecorded: "你是通过朋友的邀请加入的，感谢你们！",
   helpMember:
-    "**命令**\n/courses [标签或关键词] — 浏览或搜索目录\n/course <编号> — 课程详情\n/buy <编号> [优惠码] — 购买\n/mycourses — 我的内容和付费频道\n/learn — 从上次停下的地方继续学习\n/foryou — 为你挑选的推荐\n/lesson <课程> [n] — 打开一节课（课程编号或名称）\n/live — 即将开始的直播（按你的时区显示）\n/ask <问题> — 根据课程资料回答，并注明出处\n/orders — 我的订单\n/refund <订单号> [原因] — 申请退款\n/language [en|zh] — English / 中文\n/profile — 个人资料和邀请码\n/link [关联码] — 关联 Telegram 与 Discord 账号\n/settings — 公告、优惠、免打扰时段（/optout、/optin、/quiet、/timezone）",
+    "**命令**\n/courses [标签或关键词] — 浏览或搜索目录\n/course <编号> — 课程详情\n/buy <编号> [优惠码] — 购买\n/mycourses — 我的内容和付费频道\n/learn — 从上次停下的地方继续学习\n/foryou — 为你挑选的推荐\n/lesson <课程> [n] — 打开一节课（课程编号或名称）\n/live — 即将开始的直播（按你的时区显示）\n/ask <问题> — 根据课程资料回答，并注明出处\n/orders — 我的订单\n/refund <订单号> [原因] — 申请退款\n/language [en|zh] — English / 中文\n/profile — 个人资料和邀请码\n/link [关联码] — 关联 Telegram 与 Discord 账号\n/billing — 管理订阅\n/mydata — 获取你的数据副本；/erase — 删除数据\n/paysupport — 付款帮助；/terms — 销售条款\n/settings — 公告、优惠、免打扰时段（/optout、/optin、/quiet、/timezone）",
   helpStaff:
     "**创作者命令**\n/confirm [订单号] — 确认线下付款（不带订单号：列出待确认订单）\n/refunds — 退款申请，批准或拒绝\n/grant <成员> <产品> [天数] — 开通权限\n/revoke <成员> <产品> — 收回权限\n/addcourse — 添加课程（分步引导），或 /addcourse <价格> <币种> [monthly] | <英文标题> | <中文标题>\n/addlesson <课程> — 编写课时（分步引导，可附图片和文件）\n/editlesson <课程> <第几课> title|title_zh|text|text_zh [内容] — 修改课时；… free on|off 设为免费试看\n/publish、/unpublish <课程> [第几课] — 发布或隐藏课程或某一课\n/gate <频道> <产品编号…> — 把付费频道绑定到产品；只发 /gate 列出已绑定的频道\n/role <成员> creator|moderator|member — 任命创作者或版主（仅所有者）\n/broadcast <内容> — 向所有人或部分成员发公告，发送前可预览\n/reconcile [天数] — 立即与 Stripe 核对付款、退款和争议，并修复差异\n/experiments — A/B 测试及结果；/experiments new price <产品> <价格A> <价格B>，/experiments stop <实验> [A|B]\n/atrisk — 最可能流失的成员及原因；提醒他们或送优惠券\n/helper auto|draft|off — 设置答疑助手在答疑区的工作方式（在答疑区里发送；/helper 列出所有答疑区）\n/unanswered — 还没有人回答的问题\n/cancel — 停止当前引导步骤",
   unknownCommand: (p: P) => `我不认识 /${p.name}。发送 /help 查看可用命令。`,
@@ -68,6 +68,11 @@ export const zh: Messages = {
     draft: "批准、修改或拒绝回答草稿",
     foryou: "为你挑选的推荐",
     rec: "打开一条推荐",
+    mydata: "获取你的数据副本",
+    erase: "删除你的数据",
+    billing: "管理你的订阅",
+    paysupport: "付款帮助",
+    terms: "销售条款",
   } as Record<string, string>,
   // --- 目录
   kind: { COURSE: "课程", ARTICLE: "文章", LIVE_SESSION: "直播", BUNDLE: "套餐" } as Record<string, string>,
@@ -695,6 +700,38 @@ export const zh: Messages = {
       navigate: "浏览页面",
       page_close: "阅读页面",
     } as Record<string, string>,
+  },
+  // --- 隐私（/mydata、/erase）与账单自助（/billing、/paysupport、/terms）
+  privacy: {
+    mydataSent: "这是 Lyceum 保存的关于你的全部数据（JSON 文件）。内容属于个人信息，请妥善保管。/erase 可将其删除。",
+    privateOnly: "为保护你的隐私，请在与我的私聊中发送此命令。",
+    eraseExplain:
+      '**删除你的数据**\n这将删除你的名字、用户名和所有已关联的平台账号，以及学习进度、活动记录、评价、投票、推荐和消息记录，并把你提问和回答的文字替换为 "[erased]"。你的访问权限立即结束，你会离开付费频道，进行中的订阅会被停止。\n\n匿名保留：你的订单、付款和退款（金额与日期），这是会计法规的要求（见 /terms）。\n\n此操作无法撤销。如需副本，请先发送 /mydata。',
+    buttonContinue: "继续",
+    eraseConfirm: (p: P) =>
+      `**确定吗？** 请在 ${p.minutes} 分钟内按下按钮，立即删除全部数据；发送 /cancel 则保留数据。`,
+    buttonEraseNow: "立即删除我的数据",
+    eraseExpired: "该确认已过期或无效，没有删除任何内容。请发送 /erase 重新开始。",
+    eraseWaiting: "尚未删除任何内容。请按上方的 **立即删除我的数据**，或发送 /cancel 保留数据。",
+    erased: "你的数据已删除。如果你再次给我发消息，将作为新成员开始。再见！",
+    eraseStaff: "所有者或创作者在担任该角色期间不能删除自己的数据：请先让所有者把你设为普通成员（/role）。",
+    eraseUnavailable: "目前无法在支付服务商处停止你的订阅，因此没有删除任何内容。请几分钟后再试。",
+    eraseOnlyYourself: "/erase 只能删除你自己的数据，不接受名字或编号：任何人都不能删除他人的数据。",
+  },
+  billing: {
+    portal:
+      "**账单**\n在 Stripe 的安全页面管理你的订阅：在本期结束时取消（在此之前仍可访问）、更换银行卡、下载发票。链接在短时间内有效。",
+    buttonPortal: "打开账单页面",
+    noSubscription: "你没有进行中的订阅需要管理。一次性购买无需账单页面：/orders 可查看订单。",
+    starsOnly: "你的订阅使用 Telegram Stars 支付：请在 Telegram 中管理或取消（设置 → 我的星星 → 订阅）。",
+    unavailable: "目前无法打开账单页面。请一分钟后再试；如果一直失败，请发送 /paysupport。",
+    paySupportTitle: "**付款帮助**",
+    paySupport:
+      "付款遇到问题、有不认识的扣款，或需要退款？请直接在此聊天中联系我们：\n/orders — 你的订单及其状态\n/refund <订单号> [原因] — 申请退款，创作者会在这里答复\n/billing — 管理或取消订阅\n\nTelegram 官方客服无法处理在本机器人中的购买问题。",
+    termsTitle: "**销售条款**",
+    terms:
+      "• 你购买的是数字内容（课程、文章、直播）的个人使用权，期限以购买时显示为准；付费内容不得转发分享。\n• 付款前会显示价格。订阅每期自动续费，直到你取消（/billing；Stars 订阅请在 Telegram 中取消），访问权限持续到已付费周期结束。\n• 退款：使用 /refund <订单号> 申请，由创作者决定；已退款的购买将失去访问权限。\n• 你的数据：/mydata 获取副本，/erase 删除；订单、付款和退款会按会计法规要求匿名保留（最长 10 年）。\n• 付款帮助：/paysupport。",
+    custom: (p: P) => `${p.text}`,
   },
   dateFormat: "zh-CN",
 };

@@ -36,6 +36,7 @@ describe("translations", () => {
       "insights.forYouLine",
       "insights.buttonForYouDetails",
       "insights.atRiskLine",
+      "billing.custom",
     ]);
     const params = { name: "x", id: 1, order: 2, gate: "g", days: 3, refund: 4, code: "C", title: "t", price: "$1" };
     const entries = (object: object, prefix = ""): [string, unknown][] =>

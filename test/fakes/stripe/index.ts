@@ -22,6 +22,7 @@ import { type FakeResponse, StripeFakeError } from "./errors.js";
 import { parseStripeForm } from "./form.js";
 import type {
   FailureOptions,
+  FakeBillingPortalSession,
   FakeCharge,
   FakeCheckoutSession,
   FakeDispute,
@@ -58,6 +59,8 @@ export interface StripeFake {
   readonly subscriptions: Map<string, FakeSubscription>;
   readonly refunds: Map<string, FakeRefund>;
   readonly disputes: Map<string, FakeDispute>;
+  /** Customer Portal sessions created (`POST /v1/billing_portal/sessions`), in order. */
+  readonly portalSessions: FakeBillingPortalSession[];
   /** Stripe's clock in unix seconds (`options.now` when given). */
   nowSeconds(): number;
   /** Answers the next `times` requests to `path` (any method) with `status` and Stripe's error JSON. */
@@ -69,6 +72,8 @@ export interface StripeFake {
   setDown(down: boolean): void;
   /** The member pays (or starts an asynchronous payment when `paid` is false) → `checkout.session.completed`. */
   completeCheckout(sessionId: string, options?: { paid?: boolean }): StripeEventJson<FakeCheckoutSession>;
+  /** Nobody paid on the page before it expired (Stripe: 24 hours) → `checkout.session.expired`. */
+  expireCheckout(sessionId: string): StripeEventJson<FakeCheckoutSession>;
   /** A delayed payment method settles → `checkout.session.async_payment_succeeded`. */
   asyncPaymentSucceeded(sessionId: string): StripeEventJson<FakeCheckoutSession>;
   /** A delayed payment method fails → `checkout.session.async_payment_failed`. */
@@ -267,6 +272,7 @@ export async function startStripeFake(options: StripeFakeOptions = {}): Promise<
     subscriptions: state.subscriptions,
     refunds: state.refunds,
     disputes: state.disputes,
+    portalSessions: state.portalSessions,
     nowSeconds: () => state.nowSeconds(),
     failNext(path, times, status = 500, failureOptions = {}) {
       failures.set(path, { remaining: times, status, options: failureOptions });

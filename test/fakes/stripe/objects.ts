@@ -173,6 +173,12 @@ export type FakeInvoice = Pick<
 
 export type FakeInvoicePayment = Stripe.InvoicePayment;
 
+/** A Customer Portal session: a single-use link to the portal for one customer. */
+export type FakeBillingPortalSession = Pick<
+  Stripe.BillingPortal.Session,
+  "id" | "object" | "customer" | "url" | "return_url" | "locale" | "created" | "livemode"
+>;
+
 /** A charge retrieved with `expand[]=refunds`: its refunds, newest first (Stripe includes the 10 most recent). */
 export type FakeChargeWithRefunds = FakeCharge & { refunds: FakeList<FakeRefund> };
 

@@ -14,6 +14,7 @@ import {
 } from "./form.js";
 import { embeddedList, equals, listPage } from "./lists.js";
 import type {
+  FakeBillingPortalSession,
   FakeCharge,
   FakeCheckoutSession,
   FakeDispute,
@@ -22,7 +23,7 @@ import type {
   FakeRefund,
   FakeSubscription,
 } from "./objects.js";
-import type { StripeState } from "./state.js";
+import { newId, type StripeState } from "./state.js";
 
 type Router = (method: string, path: string, body: FormObject, query: FormObject) => FakeResponse;
 
@@ -172,7 +173,9 @@ export function createRouter(state: StripeState): Router {
     // During a free trial nothing is due today, and Checkout shows (and reports) a total of zero.
     if (mode === "subscription" && (formInteger(formAt(params, "subscription_data", "trial_period_days")) ?? 0) > 0)
       amount = 0;
-    return state.createSession(
+    const customer = formString(params.customer);
+    if (customer && !knownCustomer(customer)) throw notFound("customer", customer);
+    const session = state.createSession(
       {
         mode,
         amount,
@@ -187,6 +190,8 @@ export function createRouter(state: StripeState): Router {
       },
       params,
     );
+    session.customer = customer ?? null;
+    return session;
   }
 
   function listSessions(params: FormObject): unknown {
@@ -202,6 +207,33 @@ export function createRouter(state: StripeState): Router {
         status: equals((session: FakeCheckoutSession) => session.status),
       },
     });
+  }
+
+  /** A customer Stripe knows: one made by a checkout (the fake keeps no separate customer objects). */
+  function knownCustomer(id: string): boolean {
+    return [...state.sessions.values()].some((session) => session.customer === id);
+  }
+
+  // --- Customer Portal
+
+  function createPortalSession(params: FormObject): FakeBillingPortalSession {
+    rejectUnknownParameters(params, ["customer", "return_url", "locale", "configuration", "flow_data", "expand"]);
+    const customer = formString(params.customer);
+    if (!customer) throw invalid("Missing required param: customer.", "customer");
+    if (!knownCustomer(customer)) throw notFound("customer", customer);
+    const id = newId("bps");
+    const session: FakeBillingPortalSession = {
+      id,
+      object: "billing_portal.session",
+      customer,
+      url: `https://billing.stripe.com/p/session/test_${id}`,
+      return_url: formString(params.return_url) ?? null,
+      locale: (formString(params.locale) as FakeBillingPortalSession["locale"]) ?? null,
+      created: state.nowSeconds(),
+      livemode: false,
+    };
+    state.portalSessions.push(session);
+    return session;
   }
 
   // --- Charges, refunds and disputes
@@ -364,6 +396,10 @@ export function createRouter(state: StripeState): Router {
     const [version, resource, second, third] = segments;
     if (version !== "v1" || !resource) return undefined;
     const id = second;
+
+    if (resource === "billing_portal" && second === "sessions" && segments.length === 3 && method === "POST") {
+      return createPortalSession(params);
+    }
 
     if (resource === "checkout" && second === "sessions") {
       if (segments.length === 3) {

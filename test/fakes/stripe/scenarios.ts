@@ -22,6 +22,7 @@ export type StripeScenarios = Pick<
   | "dispute"
   | "closeDispute"
   | "createForeignSession"
+  | "expireCheckout"
 >;
 
 /** Builds the scenario helpers over the fake's state. */
@@ -33,7 +34,8 @@ export function createScenarios(state: StripeState): StripeScenarios {
     const session = state.requireSession(sessionId);
     if (session.status !== "open") throw new Error(`Checkout Session ${sessionId} is ${session.status}`);
     const params = state.sessionParams.get(sessionId) ?? {};
-    const customer = newId("cus");
+    // A session made for a known customer (`customer=cus_…`) charges that one; otherwise Stripe makes a new one.
+    const customer = typeof session.customer === "string" ? session.customer : newId("cus");
     session.customer = customer;
     session.status = "complete";
 
@@ -261,6 +263,12 @@ export function createScenarios(state: StripeState): StripeScenarios {
     asyncPaymentFailed: (sessionId) =>
       state.raise("checkout.session.async_payment_failed", settleAsyncPayment(sessionId, "failed")),
     createForeignSession,
+    expireCheckout(sessionId) {
+      const session = state.requireSession(sessionId);
+      if (session.status !== "open") throw new Error(`Checkout Session ${sessionId} is ${session.status}`);
+      session.status = "expired";
+      return state.raise("checkout.session.expired", session);
+    },
     renewSubscription,
     failRenewal,
     retryRenewal,

@@ -7,6 +7,7 @@ import Stripe from "stripe";
 import { invalid, notFound } from "./errors.js";
 import { type FormObject, formAt, formInteger, formString, formStringMap } from "./form.js";
 import type {
+  FakeBillingPortalSession,
   FakeCharge,
   FakeCheckoutSession,
   FakeDispute,
@@ -72,6 +73,7 @@ export class StripeState {
   readonly subscriptions = new Map<string, FakeSubscription>();
   readonly refunds = new Map<string, FakeRefund>();
   readonly disputes = new Map<string, FakeDispute>();
+  readonly portalSessions: FakeBillingPortalSession[] = [];
 
   constructor(private readonly now: () => Date) {}
 
