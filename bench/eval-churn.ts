@@ -10,10 +10,11 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { scoreChurnFromFiles, streamCsv, trainChurnFromFiles } from "../bots/churn-files.js";
+import { scoreChurnFromFiles, trainChurnFromFiles } from "../bots/churn-files.js";
+import { streamCsv } from "../bots/csv.js";
 import type { ChurnModel } from "../core/insights/churn-model.js";
 import { computeAuc } from "../core/insights/compute-auc.js";
-import { seededRandom } from "../core/insights/gradient-boosting.js";
+import { seededRandom } from "../core/seeded-random.js";
 
 const FOLDS = 5;
 const dir = process.argv[2];

@@ -6,11 +6,12 @@
  * machine). Goal: ≤ 60 s for 100,000 × 5,000. Validation is left out of the timed part (`--validate` adds it).
  */
 import { loadavg } from "node:os";
-import { chooseRecommenderSettings, describe, seededRandom } from "../core/insights/recommend-choose-settings.js";
+import { chooseRecommenderSettings, describe } from "../core/insights/recommend-choose-settings.js";
 import { fitRecommender } from "../core/insights/recommend-fit-recommender.js";
 import { recommendForMembers } from "../core/insights/recommend-for-members.js";
 import type { Interaction } from "../core/insights/recommend-interaction-matrix.js";
 import { DEFAULT_RECOMMENDER_SETTINGS, type RecommenderSettings } from "../core/insights/recommend-settings.js";
+import { seededRandom } from "../core/seeded-random.js";
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(name);

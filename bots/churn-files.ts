@@ -4,9 +4,8 @@
  * runs exactly the code the command runs. Files are read line by line: a big events file never sits in memory as
  * text, only as typed arrays (core/insights/activity-store.ts).
  */
-import { createReadStream, createWriteStream } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { createInterface } from "node:readline";
 import { ActivityStore, type GroupedActivity } from "../core/insights/activity-store.js";
 import { type ChurnModel, parseChurnModel } from "../core/insights/churn-model.js";
 import {
@@ -15,57 +14,7 @@ import {
   scoreChurnPopulation,
 } from "../core/insights/score-churn-population.js";
 import { type ChurnTrainingOptions, trainChurnModel } from "../core/insights/train-churn-model.js";
-
-/** Calls `onRow` with each record of a CSV file, keyed by its header; returns the number of rows. */
-export async function streamCsv(path: string, onRow: (row: Record<string, string>) => void): Promise<number> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
-  let header: string[] | null = null;
-  let rows = 0;
-  let pending = "";
-  for await (const raw of lines) {
-    // A quoted field may span lines: join until the quotes balance.
-    const line = pending ? `${pending}\n${raw}` : raw;
-    if ((line.match(/"/g)?.length ?? 0) % 2 === 1) {
-      pending = line;
-      continue;
-    }
-    pending = "";
-    if (!line.trim()) continue;
-    const fields = line.includes('"') ? splitQuoted(line) : line.split(",");
-    if (!header) {
-      header = fields.map((name) => name.replace(/^\uFEFF/, "").trim());
-      continue;
-    }
-    const record: Record<string, string> = {};
-    for (let i = 0; i < header.length; i += 1) record[header[i] as string] = fields[i] ?? "";
-    onRow(record);
-    rows += 1;
-  }
-  return rows;
-}
-
-/** The fields of one CSV record with quotes (RFC 4180: `""` inside quotes is a quote). */
-function splitQuoted(line: string): string[] {
-  const fields: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const char = line[i] as string;
-    if (quoted) {
-      if (char === '"' && line[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ",") {
-      fields.push(field);
-      field = "";
-    } else field += char;
-  }
-  fields.push(field);
-  return fields;
-}
+import { streamCsv } from "./csv.js";
 
 function parseTime(text: string, what: string): number {
   const time = Date.parse(text);

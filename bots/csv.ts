@@ -1,6 +1,9 @@
 /**
  * RFC 4180 CSV, enough for the evaluation commands: quoted fields with commas, quotes and newlines, a header row.
+ * parseCsv for files read whole; streamCsv for files too big for that (the churn contract's events).
  */
+import { createReadStream } from "node:fs";
+import { createInterface } from "node:readline";
 
 /** Rows of a CSV text as records keyed by the header's names. */
 export function parseCsv(text: string): Record<string, string>[] {
@@ -46,4 +49,55 @@ export function formatCsvRow(fields: readonly (string | number)[]): string {
       return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
     })
     .join(",")}\n`;
+}
+
+/** Calls `onRow` with each record of a CSV file, keyed by its header; returns the number of rows. */
+export async function streamCsv(path: string, onRow: (row: Record<string, string>) => void): Promise<number> {
+  const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
+  let header: string[] | null = null;
+  let rows = 0;
+  let pending = "";
+  for await (const raw of lines) {
+    // A quoted field may span lines: join until the quotes balance.
+    const line = pending ? `${pending}\n${raw}` : raw;
+    if ((line.match(/"/g)?.length ?? 0) % 2 === 1) {
+      pending = line;
+      continue;
+    }
+    pending = "";
+    if (!line.trim()) continue;
+    const fields = line.includes('"') ? csvFields(line) : line.split(",");
+    if (!header) {
+      header = fields.map((name) => name.replace(/^\uFEFF/, "").trim());
+      continue;
+    }
+    const record: Record<string, string> = {};
+    for (let i = 0; i < header.length; i += 1) record[header[i] as string] = fields[i] ?? "";
+    onRow(record);
+    rows += 1;
+  }
+  return rows;
+}
+
+/** The fields of one CSV record (RFC 4180: `""` inside quotes is a quote). */
+function csvFields(line: string): string[] {
+  const fields: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i += 1) {
+    const char = line[i] as string;
+    if (quoted) {
+      if (char === '"' && line[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ",") {
+      fields.push(field);
+      field = "";
+    } else field += char;
+  }
+  fields.push(field);
+  return fields;
 }

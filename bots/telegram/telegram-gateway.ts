@@ -44,15 +44,22 @@ export class TelegramGateway implements ChatGateway, StarsPayments {
     private readonly sendApi: BotApi = api,
   ) {}
 
-  async send(account: AccountRef, reply: Reply): Promise<SendResult> {
-    let delivered = 0;
-    const counting: BotApi = {
-      call: async (method, params) => {
-        const result = await this.sendApi.call(method, params);
-        delivered += 1;
+  /** The send API, counting the calls Telegram answered: a failure after the first part is an unknown outcome. */
+  private countingApi(): BotApi & { delivered: number } {
+    const sendApi = this.sendApi;
+    const counting = {
+      delivered: 0,
+      async call(method: string, params: Record<string, unknown>) {
+        const result = await sendApi.call(method, params);
+        counting.delivered += 1;
         return result as never;
       },
     };
+    return counting;
+  }
+
+  async send(account: AccountRef, reply: Reply): Promise<SendResult> {
+    const counting = this.countingApi();
     try {
       const messageId = await sendReply(counting, account.chatId ?? account.externalId, reply, {
         attachments: this.attachments ?? undefined,
@@ -65,8 +72,12 @@ export class TelegramGateway implements ChatGateway, StarsPayments {
       }
       // Telegram may have it, or the first parts of a long reply are out: sending again would repeat them.
       if (e.outcomeUnknown) return { ok: false, reason: "OUTCOME_UNKNOWN", detail: e.description };
-      if (delivered > 0) {
-        return { ok: false, reason: "OUTCOME_UNKNOWN", detail: `${delivered} part(s) sent, then ${e.description}` };
+      if (counting.delivered > 0) {
+        return {
+          ok: false,
+          reason: "OUTCOME_UNKNOWN",
+          detail: `${counting.delivered} part(s) sent, then ${e.description}`,
+        };
       }
       if (e.code === 429) return { ok: false, reason: "RATE_LIMITED", retryAfterSeconds: e.retryAfterSeconds ?? 1 };
       return { ok: false, reason: "FAILED", detail: e.description };
@@ -88,20 +99,14 @@ export class TelegramGateway implements ChatGateway, StarsPayments {
       messageThreadId: askedIn && askedIn !== threadId ? Number(threadId) : undefined,
       replyToMessageId: replyTo,
     };
-    let delivered = 0;
-    const counting: BotApi = {
-      call: async (method, params) => {
-        const result = await this.sendApi.call(method, params);
-        delivered += 1;
-        return result as never;
-      },
-    };
+    const counting = this.countingApi();
     try {
       const messageId = await sendReply(counting, chatId, reply, where);
       return { ok: true, messageRef: messageId === undefined ? null : `tg:${chatId}:${messageId}` };
     } catch (error) {
       const e = asApiError(error);
-      if (e.outcomeUnknown || delivered > 0) return { ok: false, reason: "OUTCOME_UNKNOWN", detail: e.description };
+      if (e.outcomeUnknown || counting.delivered > 0)
+        return { ok: false, reason: "OUTCOME_UNKNOWN", detail: e.description };
       if (e.code === 429) return { ok: false, reason: "RATE_LIMITED", retryAfterSeconds: e.retryAfterSeconds ?? 1 };
       return { ok: false, reason: "FAILED", detail: e.description };
     }

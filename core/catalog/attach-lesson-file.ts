@@ -8,17 +8,25 @@ import type { CoreContext } from "../context.js";
 import { requireStaff } from "../identity/roles.js";
 import { truncateText } from "../text.js";
 
+/**
+ * A file as an adapter hands it over. Telegram keeps files on its servers: the `telegramFileId` is enough to send it
+ * again. Discord's attachment addresses are signed and expire, and the console reads a file on the creator's own
+ * machine: those adapters read the bytes at once and pass `data`. Core never fetches anything itself.
+ */
+export interface IncomingFile {
+  kind: "photo" | "document";
+  /** What the platform calls it; photos often have none (core names them). */
+  fileName?: string;
+  mimeType?: string;
+  caption?: string;
+  telegramFileId?: string;
+  data?: Uint8Array;
+}
+
 export interface AttachLessonFileOptions {
   staffMemberId: number;
   lessonId: number;
-  file: {
-    kind: "photo" | "document";
-    fileName?: string;
-    mimeType?: string;
-    caption?: string;
-    telegramFileId?: string;
-    data?: Uint8Array;
-  };
+  file: IncomingFile;
 }
 
 /**

@@ -1,6 +1,8 @@
 /**
  * What an adapter hands the core for every incoming update: who, where, and what they did.
  */
+
+import type { IncomingFile } from "../catalog/attach-lesson-file.js";
 import type { PlatformUser } from "../identity/resolve-member.js";
 
 export type ChatInput =
@@ -13,20 +15,7 @@ export type ChatInput =
   /** A photo or file sent in a private chat (a creator attaching it to a lesson in a guided flow). */
   | { kind: "file"; file: IncomingFile };
 
-/**
- * A file as an adapter hands it over. Telegram keeps files on its servers: the `telegramFileId` is enough to send it
- * again. Discord's attachment addresses are signed and expire, and the console reads a file on the creator's own
- * machine: those adapters read the bytes at once and pass `data`. Core never fetches anything itself.
- */
-export interface IncomingFile {
-  kind: "photo" | "document";
-  /** What the platform calls it; photos often have none (core names them). */
-  fileName?: string;
-  mimeType?: string;
-  caption?: string;
-  telegramFileId?: string;
-  data?: Uint8Array;
-}
+export type { IncomingFile };
 
 export interface ChatRequest {
   user: PlatformUser;

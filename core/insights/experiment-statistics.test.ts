@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom as seeded } from "../seeded-random.js";
 import {
   type ArmCounts,
   compareSequentially,
@@ -6,18 +7,6 @@ import {
   normalQuantile,
   wilsonInterval,
 } from "./experiment-statistics.js";
-
-/** A seeded generator (mulberry32): the simulations below give the same figures on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("normalQuantile", () => {
   it.each([

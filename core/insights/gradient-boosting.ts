@@ -9,6 +9,7 @@
  * thresholds, so scoring needs no bins. Every node keeps the value it would have as a leaf, which gives per-feature
  * contributions along the decision path (Saabas attribution) for the reasons shown to the creator.
  */
+import { seededRandom } from "../seeded-random.js";
 
 export interface BoostingSettings {
   trees: number;
@@ -49,18 +50,6 @@ export interface FeatureMatrix {
 
 const MAX_BINS = 63;
 const MISSING_BIN = MAX_BINS; // histograms have MAX_BINS + 1 slots
-
-/** A seeded generator (mulberry32): training is reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Quantile cut points per column and the binned matrix (column-major, one byte per cell). */
 export interface BinnedMatrix {

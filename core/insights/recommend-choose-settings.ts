@@ -6,6 +6,8 @@
  *
  * @example const { settings } = chooseRecommenderSettings({ interactions, items })
  */
+
+import { seededRandom } from "../seeded-random.js";
 import type { ItemDescription } from "./recommend-content-similarity.js";
 import { canSolveExactly, fitRecommender, type Recommender } from "./recommend-fit-recommender.js";
 import type { Interaction } from "./recommend-interaction-matrix.js";
@@ -252,18 +254,6 @@ function shuffle<T>(values: T[], random: () => number): void {
     const j = Math.floor(random() * (i + 1));
     [values[i], values[j]] = [values[j]!, values[i]!];
   }
-}
-
-/** mulberry32: a small deterministic generator, so a validation run is repeatable. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function round(value: number): number {

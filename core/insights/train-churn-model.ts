@@ -6,6 +6,8 @@
  *
  * @example const model = trainChurnModel({ data }); await writeFile("model.json", JSON.stringify(model));
  */
+
+import { seededRandom } from "../seeded-random.js";
 import { type ChurnFeatureSchema, memberFeatureNames } from "./churn-features.js";
 import { assembleChurnVector, CHURN_MODEL_FORMAT, type ChurnModel, churnFeatureNames } from "./churn-model.js";
 import { computeAuc } from "./compute-auc.js";
@@ -15,7 +17,6 @@ import {
   binMatrix,
   type FeatureMatrix,
   fitGradientBoosting,
-  seededRandom,
   treeValueBinned,
 } from "./gradient-boosting.js";
 import { type GroupStats, GroupStatsBuilder, groupInputIndex } from "./group-features.js";

@@ -4,7 +4,7 @@
  * likely they buy, whether their renewals fail, how often they ask. Each member draws from random streams of their
  * own, so what one member does never shifts another's draws: the same seed gives the same community.
  */
-import { seededRandom } from "../insights/gradient-boosting.js";
+import { seededRandom } from "../seeded-random.js";
 
 export const DAY_MS = 86_400_000;
 

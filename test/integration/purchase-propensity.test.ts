@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstPurchasePropensity } from "../../core/insights/first-purchase-propensity.js";
-import { seededRandom } from "../../core/insights/gradient-boosting.js";
 import { pickFirstPurchaseOffers } from "../../core/insights/pick-first-purchase-offers.js";
 import { flushActivity } from "../../core/learning/record-activity.js";
+import { seededRandom } from "../../core/seeded-random.js";
 import { createHarness, type Harness } from "../support/harness.js";
 
 const DAY_MS = 86_400_000;

@@ -3,7 +3,7 @@
  * base activity level; leavers' activity decays towards `as_of` and stops, stayers keep a steady rhythm. The label
  * is the generator's truth (1 = a leaver), so a working model must rank leavers above stayers.
  */
-import { seededRandom } from "../../core/insights/gradient-boosting.js";
+import { seededRandom } from "../../core/seeded-random.js";
 
 const DAY_MS = 86_400_000;
 export const GENERATED_EVENT_TYPES = ["lesson_opened", "lesson_completed", "question_asked", "preview_opened"];

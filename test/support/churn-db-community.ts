@@ -5,7 +5,7 @@
  * a console account named after them, so they can be driven through the chat router and reached by the sender.
  */
 
-import { seededRandom } from "../../core/insights/gradient-boosting.js";
+import { seededRandom } from "../../core/seeded-random.js";
 import type { PrismaClient } from "../../prisma/generated/client.js";
 
 const DAY_MS = 86_400_000;

@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import type { AttachmentRef } from "../../core/conversation/reply.js";
 import { type LessonPart, renderLessonParts } from "../../core/learning/markdown/render-lesson-parts.js";
+import { seededRandom as random } from "../../core/seeded-random.js";
 import { parseTelegramHtml } from "../fakes/telegram/telegram-html.js";
 
 const ATTACHMENTS: AttachmentRef[] = [
@@ -15,18 +16,6 @@ const ATTACHMENTS: AttachmentRef[] = [
   { id: 3, kind: "document", fileName: "notes.pdf" },
   { id: 4, kind: "document", fileName: "unused.zip" },
 ];
-
-/** mulberry32: a small seeded generator, so a failing seed can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CJK = ["数据库", "索引", "查询", "优化", "学习", "课程", "付费", "分析"];
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCsv } from "../../bots/csv.js";
-import { seededRandom } from "../../core/insights/recommend-choose-settings.js";
+import { seededRandom } from "../../core/seeded-random.js";
 
 const root = join(import.meta.dirname, "../..");
 

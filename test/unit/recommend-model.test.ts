@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../../core/insights/recommend-choose-settings.js";
 import { fitEase } from "../../core/insights/recommend-fit-ease.js";
 import { fitRecommender } from "../../core/insights/recommend-fit-recommender.js";
 import { recommendForMembers } from "../../core/insights/recommend-for-members.js";
@@ -8,6 +7,7 @@ import { invertSymmetricPositiveDefinite } from "../../core/insights/recommend-l
 import { measureRanking } from "../../core/insights/recommend-rank-metrics.js";
 import { DEFAULT_RECOMMENDER_SETTINGS, type RecommenderSettings } from "../../core/insights/recommend-settings.js";
 import { topIndexes } from "../../core/insights/recommend-top-indexes.js";
+import { seededRandom } from "../../core/seeded-random.js";
 
 /** Two taste groups: members 0–59 take items a0–a14, members 60–119 take b0–b14; a little cross-group noise. */
 function twoGroups(seed = 1): Interaction[] {

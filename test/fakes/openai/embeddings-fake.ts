@@ -21,6 +21,27 @@ export function fakeEmbedding(text: string): number[] {
   return vector.map((value) => value / norm);
 }
 
+/**
+ * The answer to a `POST /v1/embeddings` body, as the real API gives it (floats, or base64 Float32 when asked): shared
+ * with the full OpenAI fake (openai-fake.ts).
+ */
+export function embeddingsAnswer(payload: { input?: unknown; model?: unknown; encoding_format?: unknown }): {
+  inputs: string[];
+  body: unknown;
+} {
+  const inputs = (Array.isArray(payload.input) ? payload.input : [payload.input]).map(String);
+  const data = inputs.map((text, index) => {
+    const vector = fakeEmbedding(text);
+    const embedding =
+      payload.encoding_format === "base64" ? Buffer.from(Float32Array.from(vector).buffer).toString("base64") : vector;
+    return { object: "embedding", index, embedding };
+  });
+  return {
+    inputs,
+    body: { object: "list", data, model: payload.model, usage: { prompt_tokens: 0, total_tokens: 0 } },
+  };
+}
+
 export interface FakeEmbeddingsServer {
   baseUrl: string;
   /** Every input text received, in order. */
@@ -42,21 +63,10 @@ export async function startFakeEmbeddingsServer(): Promise<FakeEmbeddingsServer>
         response.end(JSON.stringify({ error: { message: "unavailable", type: "server_error" } }));
         return;
       }
-      const payload = JSON.parse(body) as { input: string | string[]; model: string; encoding_format?: string };
-      const inputs = Array.isArray(payload.input) ? payload.input : [payload.input];
-      state.inputs.push(...inputs);
-      const data = inputs.map((text, index) => {
-        const vector = fakeEmbedding(text);
-        const embedding =
-          payload.encoding_format === "base64"
-            ? Buffer.from(Float32Array.from(vector).buffer).toString("base64")
-            : vector;
-        return { object: "embedding", index, embedding };
-      });
+      const answer = embeddingsAnswer(JSON.parse(body));
+      state.inputs.push(...answer.inputs);
       response.writeHead(200, { "content-type": "application/json" });
-      response.end(
-        JSON.stringify({ object: "list", data, model: payload.model, usage: { prompt_tokens: 0, total_tokens: 0 } }),
-      );
+      response.end(JSON.stringify(answer.body));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

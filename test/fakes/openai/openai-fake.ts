@@ -10,7 +10,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fakeEmbedding } from "./embeddings-fake.js";
+import { embeddingsAnswer } from "./embeddings-fake.js";
 
 export interface ChatRequestRecord {
   model: string;
@@ -100,18 +100,9 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
     }
     const payload = JSON.parse(body || "{}") as Record<string, unknown>;
     if (request.method === "POST" && request.url?.endsWith("/embeddings")) {
-      const input = payload.input as string | string[];
-      const inputs = Array.isArray(input) ? input : [input];
-      state.embeddingInputs.push(...inputs);
-      const data = inputs.map((text, index) => {
-        const vector = fakeEmbedding(text);
-        const embedding =
-          payload.encoding_format === "base64"
-            ? Buffer.from(Float32Array.from(vector).buffer).toString("base64")
-            : vector;
-        return { object: "embedding", index, embedding };
-      });
-      json(response, 200, { object: "list", data, model: payload.model, usage: { prompt_tokens: 0, total_tokens: 0 } });
+      const answer = embeddingsAnswer(payload);
+      state.embeddingInputs.push(...answer.inputs);
+      json(response, 200, answer.body);
       return;
     }
     if (request.method === "POST" && request.url?.endsWith("/moderations")) {

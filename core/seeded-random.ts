@@ -1,0 +1,16 @@
+/**
+ * A small seeded generator (mulberry32): model training, validation splits, the simulator and randomised tests give the
+ * same figures on every run, and a failing seed can be replayed. Not for anything secret.
+ *
+ * @example const random = seededRandom(42); const x = random(); // in [0, 1)
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
