@@ -45,7 +45,7 @@ export async function exportMemberData(ctx: CoreContext, options: { memberId: nu
     orders,
     subscriptions,
     entitlements,
-    wallet,
+    wallets,
     couponUses,
     lessonProgress,
     activity,
@@ -133,13 +133,17 @@ export async function exportMemberData(ctx: CoreContext, options: { memberId: nu
       },
       orderBy: { id: "asc" },
     }),
-    prisma.wallet.findUnique({
+    prisma.wallet.findMany({
       where: { memberId },
       select: {
         balance: true,
         currency: true,
-        transactions: { select: { kind: true, amount: true, orderId: true, createdAt: true }, orderBy: { id: "asc" } },
+        transactions: {
+          select: { kind: true, amount: true, balanceAfter: true, orderId: true, note: true, createdAt: true },
+          orderBy: { id: "asc" },
+        },
       },
+      orderBy: { currency: "asc" },
     }),
     prisma.couponRedemption.findMany({
       where: { memberId },
@@ -218,7 +222,7 @@ export async function exportMemberData(ctx: CoreContext, options: { memberId: nu
     orders: orders.map(({ coupon, ...order }) => ({ ...order, coupon: coupon?.code ?? null })),
     subscriptions,
     entitlements,
-    wallet,
+    wallets,
     couponUses: couponUses.map((use) => ({ coupon: use.coupon.code, orderId: use.orderId, createdAt: use.createdAt })),
     lessonProgress,
     activity,

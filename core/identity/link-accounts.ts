@@ -123,19 +123,24 @@ async function mergeMembers(tx: Transaction, ids: { into: number; from: number }
   ).map((e) => e.experimentId);
   await tx.experimentAssignment.deleteMany({ where: { memberId: from, experimentId: { in: experiments } } });
   await tx.experimentAssignment.updateMany({ where: { memberId: from }, data: moveTo });
-  const [targetWallet, sourceWallet] = await Promise.all([
-    tx.wallet.findUnique({ where: { memberId: into } }),
-    tx.wallet.findUnique({ where: { memberId: from } }),
+  // One wallet per currency: the source's entries join the target's wallet of the same currency (the balance stays
+  // the sum of the entries), or the source's wallet changes hands when the target has none in that currency.
+  const [targetWallets, sourceWallets] = await Promise.all([
+    tx.wallet.findMany({ where: { memberId: into } }),
+    tx.wallet.findMany({ where: { memberId: from } }),
   ]);
-  if (sourceWallet && targetWallet) {
+  for (const sourceWallet of sourceWallets) {
+    const targetWallet = targetWallets.find((w) => w.currency === sourceWallet.currency);
+    if (!targetWallet) {
+      await tx.wallet.update({ where: { id: sourceWallet.id }, data: moveTo });
+      continue;
+    }
     await tx.walletTransaction.updateMany({
       where: { walletId: sourceWallet.id },
       data: { walletId: targetWallet.id },
     });
     await tx.wallet.update({ where: { id: targetWallet.id }, data: { balance: { increment: sourceWallet.balance } } });
     await tx.wallet.delete({ where: { id: sourceWallet.id } });
-  } else if (sourceWallet) {
-    await tx.wallet.update({ where: { id: sourceWallet.id }, data: moveTo });
   }
   const role = ROLE_RANK[source.role] > ROLE_RANK[target.role] ? source.role : target.role;
   await tx.member.update({
