@@ -26,6 +26,7 @@ import type { CoreContext, Transaction } from "../context.js";
 import type { ProviderCheckout, ProviderPayment } from "../ports.js";
 import { notifyPaymentReceived, redeemCoupon } from "./mark-order-paid.js";
 import { formatMoney } from "./pricing.js";
+import { recordCheckoutTrial, recordTrialConversion } from "./trials/start-trial.js";
 
 export type ApplyCheckoutResult =
   | { outcome: "applied"; orderId: number; changes: CheckoutChange[] }
@@ -68,6 +69,11 @@ export async function applyCheckoutState(
   for (const payment of state.payments) {
     if (payment.paid) await mirrorPayment(tx, provider, order, payment, changes);
   }
+  // A subscription that starts with a trial uses up the member's one trial of the product; its first charge converts.
+  if (subscription?.status === "TRIALING" && subscription.currentPeriodEnd)
+    await recordCheckoutTrial(tx, { ...order, endsAt: subscription.currentPeriodEnd, now });
+  if (state.payments.some((p) => p.paid && p.amount > 0))
+    await recordTrialConversion(tx, { memberId: order.memberId, productId: order.productId, at: now });
 
   const payments = await tx.payment.findMany({ where: { orderId: order.id }, orderBy: { id: "asc" } });
   if (payments.length === 0) {

@@ -44,8 +44,14 @@ export async function createOrder(ctx: CoreContext, options: CreateOrderOptions)
     if (!offer) throw new AppError("NOT_PAYABLE", { id: product.id });
     const currency = options.inStars ? "xtr" : offer.currency;
     const listAmount = options.inStars ? (offer.starsAmount ?? 0) : offer.amount;
+    // A free trial is not ownership: buying during it is how it converts.
     const owned = await tx.entitlement.findFirst({
-      where: { memberId: options.memberId, productId: product.id, ...activeEntitlementWhere(now) },
+      where: {
+        memberId: options.memberId,
+        productId: product.id,
+        source: { not: "TRIAL" },
+        ...activeEntitlementWhere(now),
+      },
     });
     if (owned) throw new AppError("ALREADY_OWNED", { id: product.id });
 

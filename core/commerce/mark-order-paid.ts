@@ -9,6 +9,7 @@ import { addToOutbox } from "../access/outbox.js";
 import { AppError } from "../app-error.js";
 import type { Transaction } from "../context.js";
 import { recordPurchaseConversion } from "../insights/experiment-record-conversion.js";
+import { recordTrialConversion } from "./trials/start-trial.js";
 
 export interface MarkOrderPaidOptions {
   orderId: number;
@@ -61,6 +62,7 @@ export async function markOrderPaid(tx: Transaction, options: MarkOrderPaidOptio
   await redeemCoupon(tx, order);
   // A purchase is what a price test of this product measures: counted with the payment, whichever path paid.
   await recordPurchaseConversion(tx, { productId: order.productId, memberId: order.memberId, at: options.now });
+  await recordTrialConversion(tx, { productId: order.productId, memberId: order.memberId, at: options.now });
   const endsAt =
     options.periodEnd !== undefined
       ? options.periodEnd

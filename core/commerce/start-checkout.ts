@@ -4,6 +4,7 @@
  */
 import { AppError } from "../app-error.js";
 import type { CoreContext } from "../context.js";
+import { trialDaysForCheckout } from "./trials/start-trial.js";
 
 export async function startCheckout(
   ctx: CoreContext,
@@ -29,7 +30,7 @@ export async function startCheckout(
       currency: order.currency,
       recurring:
         order.offer.kind === "RECURRING"
-          ? { interval: order.offer.interval ?? "MONTH", trialDays: order.offer.trialDays }
+          ? { interval: order.offer.interval ?? "MONTH", trialDays: await trialDaysForCheckout(ctx, order) }
           : null,
       locale: options.locale,
       successUrl: `${base}/checkout/success?order=${order.id}`,

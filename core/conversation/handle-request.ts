@@ -43,6 +43,7 @@ import {
   settingsCommand,
   timeZoneCommand,
 } from "./commands/member-settings.js";
+import { trialCommand } from "./commands/member-trial.js";
 import { voteCommand } from "./commands/member-vote.js";
 import { type Reply, textReply } from "./reply.js";
 import { type ChatRequest, parseCommand } from "./request.js";
@@ -61,6 +62,7 @@ export const COMMANDS: readonly Command[] = [
   coursesCommand,
   courseCommand,
   buyCommand,
+  trialCommand,
   myCoursesCommand,
   learnCommand,
   lessonCommand,

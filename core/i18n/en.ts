@@ -15,7 +15,7 @@ export const en = {
     `Welcome back, ${p.name}. /courses for the catalog, /mycourses for your library, /help for everything.`,
   referralRecorded: "You joined through a friend's invitation: thank you both!",
   helpMember:
-    "**Commands**\n/courses [tag or words] — browse or search the catalog\n/course <id> — details of one course\n/buy <id> [coupon] — buy it\n/mycourses — your library and paid channels\n/learn — continue where you left off\n/foryou — recommendations picked for you\n/lesson <course> [n] — open a lesson (course id or name)\n/live — upcoming live sessions, in your time zone\n/ask <question> — an answer from the course material, with its sources\n/orders — your orders\n/refund <order> [reason] — ask for a refund\n/language [en|zh] — 中文 / English\n/profile — your profile and invite code\n/link [code] — link your Telegram and Discord accounts\n/billing — manage your subscription\n/mydata — a copy of your data; /erase — erase it\n/paysupport — help with a payment; /terms — terms of sale\n/settings — announcements, offers, quiet hours (/optout, /optin, /quiet, /timezone)",
+    "**Commands**\n/courses [tag or words] — browse or search the catalog\n/course <id> — details of one course\n/buy <id> [coupon] — buy it\n/trial <id> — start a free trial, where a course has one\n/mycourses — your library and paid channels\n/learn — continue where you left off\n/foryou — recommendations picked for you\n/lesson <course> [n] — open a lesson (course id or name)\n/live — upcoming live sessions, in your time zone\n/ask <question> — an answer from the course material, with its sources\n/orders — your orders\n/refund <order> [reason] — ask for a refund\n/language [en|zh] — 中文 / English\n/profile — your profile and invite code\n/link [code] — link your Telegram and Discord accounts\n/billing — manage your subscription\n/mydata — a copy of your data; /erase — erase it\n/paysupport — help with a payment; /terms — terms of sale\n/settings — announcements, offers, quiet hours (/optout, /optin, /quiet, /timezone)",
   helpStaff:
     "**Creator commands**\n/confirm [order] — confirm a manual payment (no order: list those waiting)\n/refunds — refund requests, to approve or deny\n/grant <member> <product> [days] — give access\n/revoke <member> <product> — take access away\n/addcourse — add a course (guided), or /addcourse <price> <currency> [monthly] | <English title> | <中文标题>\n/addlesson <course> — write a lesson (guided; photos and files too)\n/editlesson <course> <n> title|title_zh|text|text_zh [value] — change it; … free on|off for a free preview\n/publish, /unpublish <course> [n] — show or hide a course or one lesson\n/gate <channel> <product ids…> — bind a paid channel to products; /gate alone lists them\n/role <member> creator|moderator|member — appoint a creator or moderator (owner only)\n/broadcast <text> — an announcement to everyone or a segment, previewed before it is sent\n/reconcile [days] — check payments, refunds and disputes against Stripe now and repair differences\n/experiments — A/B tests and their results; /experiments new price <product> <price A> <price B>, /experiments stop <key> [A|B]\n/atrisk — members most likely to leave, with why; nudge them or offer a coupon\n/helper auto|draft|off — how the answer helper works in a Q&A place (run it there; /helper lists them)\n/unanswered — questions nobody has answered\n/cancel — stop a guided step",
   unknownCommand: (p: P) => `I don't know /${p.name}. Send /help to see what I can do.`,
@@ -25,6 +25,7 @@ export const en = {
   /** Short descriptions for platform command menus (Telegram setMyCommands, Discord slash commands). */
   commandDescriptions: {
     start: "Welcome and what you can do",
+    trial: "Start a free trial",
     settings: "Your message settings",
     optout: "Stop announcements or offers",
     optin: "Get announcements or offers again",
@@ -285,6 +286,7 @@ export const en = {
   } satisfies Record<ErrorCode, (p: P) => string>,
   usage: {
     course: "/course <id>",
+    trial: "/trial <id>",
     buy: "/buy <id> [coupon]",
     refund: "/refund <order> [reason]",
     language: "/language en | zh",
@@ -509,6 +511,11 @@ export const en = {
     winBack: (p: P) =>
       `We miss you! Your access to **${p.title}** has ended. It is one tap away whenever you want it back.`,
     buttonRenew: "Renew",
+    reminderTrialEnds: (p: P) =>
+      `⏳ Your free trial of **${p.title}** ends on ${p.date}. Buy it to keep your access and your progress.`,
+    trialEnded: (p: P) =>
+      `Your free trial of **${p.title}** has ended. Your progress is kept: buy it to pick up where you left off.`,
+    buttonKeepAccess: "Buy to keep it",
     buttonComeBack: "Get it back",
     lessonReleased: (p: P) => `🔓 Lesson ${p.number} of **${p.course}** is open for you: ${p.lesson}.`,
     liveReminder: (p: P) => `⏰ Reminder: **${p.title}** starts ${p.when}. I will send you the join link here.`,
@@ -777,6 +784,17 @@ export const en = {
       "• You buy access to digital content (courses, articles, live sessions) for your own use, for the length shown with the offer; paid material may not be shared.\n• The price is shown before you pay. Subscriptions renew every period until you cancel (/billing; Stars subscriptions in Telegram) and access lasts until the end of the period paid.\n• Refunds: ask with /refund <order>; the creator decides, and a refunded purchase loses its access.\n• Your data: /mydata gives you a copy, /erase deletes it; orders, payments and refunds are kept anonymised for as long as accounting law requires (up to 10 years).\n• Help with a payment: /paysupport.",
     /** The creator's own text (PAY_SUPPORT_TEXT, TERMS_TEXT): escaped like any value, so it shows as written. */
     custom: (p: P) => `${p.text}`,
+  },
+  // --- Free trials (/trial)
+  trial: {
+    started: (p: P) =>
+      `🎁 Your ${p.days}-day free trial of **${p.title}** has started. It ends on ${p.date}; buy any time to keep it.`,
+    buttonStart: "Start the first lesson",
+    buttonTrial: (p: P) => `Try it free for ${p.days} days`,
+    onTrial: (p: P) => `🎁 Free trial until ${p.date}.`,
+    noTrial: (p: P) => `#${p.id} has no free trial. /course ${p.id} shows its price.`,
+    alreadyUsed: (p: P) =>
+      `You have already had a free trial of #${p.id} (one per course). /buy ${p.id} to keep learning.`,
   },
   dateFormat: "en-US",
 };

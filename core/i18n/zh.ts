@@ -13,7 +13,7 @@ export const zh: Messages = {
   welcomeBack: (p: P) => `欢迎回来，${p.name}。/courses 查看目录，/mycourses 打开你的内容，/help 查看全部命令。`,
   referralRecorded: "你是通过朋友的邀请加入的，感谢你们！",
   helpMember:
-    "**命令**\n/courses [标签或关键词] — 浏览或搜索目录\n/course <编号> — 课程详情\n/buy <编号> [优惠码] — 购买\n/mycourses — 我的内容和付费频道\n/learn — 从上次停下的地方继续学习\n/foryou — 为你挑选的推荐\n/lesson <课程> [n] — 打开一节课（课程编号或名称）\n/live — 即将开始的直播（按你的时区显示）\n/ask <问题> — 根据课程资料回答，并注明出处\n/orders — 我的订单\n/refund <订单号> [原因] — 申请退款\n/language [en|zh] — English / 中文\n/profile — 个人资料和邀请码\n/link [关联码] — 关联 Telegram 与 Discord 账号\n/billing — 管理订阅\n/mydata — 获取你的数据副本；/erase — 删除数据\n/paysupport — 付款帮助；/terms — 销售条款\n/settings — 公告、优惠、免打扰时段（/optout、/optin、/quiet、/timezone）",
+    "**命令**\n/courses [标签或关键词] — 浏览或搜索目录\n/course <编号> — 课程详情\n/buy <编号> [优惠码] — 购买\n/trial <编号> — 开始免费试用（限提供试用的课程）\n/mycourses — 我的内容和付费频道\n/learn — 从上次停下的地方继续学习\n/foryou — 为你挑选的推荐\n/lesson <课程> [n] — 打开一节课（课程编号或名称）\n/live — 即将开始的直播（按你的时区显示）\n/ask <问题> — 根据课程资料回答，并注明出处\n/orders — 我的订单\n/refund <订单号> [原因] — 申请退款\n/language [en|zh] — English / 中文\n/profile — 个人资料和邀请码\n/link [关联码] — 关联 Telegram 与 Discord 账号\n/billing — 管理订阅\n/mydata — 获取你的数据副本；/erase — 删除数据\n/paysupport — 付款帮助；/terms — 销售条款\n/settings — 公告、优惠、免打扰时段（/optout、/optin、/quiet、/timezone）",
   helpStaff:
     "**创作者命令**\n/confirm [订单号] — 确认线下付款（不带订单号：列出待确认订单）\n/refunds — 退款申请，批准或拒绝\n/grant <成员> <产品> [天数] — 开通权限\n/revoke <成员> <产品> — 收回权限\n/addcourse — 添加课程（分步引导），或 /addcourse <价格> <币种> [monthly] | <英文标题> | <中文标题>\n/addlesson <课程> — 编写课时（分步引导，可附图片和文件）\n/editlesson <课程> <第几课> title|title_zh|text|text_zh [内容] — 修改课时；… free on|off 设为免费试看\n/publish、/unpublish <课程> [第几课] — 发布或隐藏课程或某一课\n/gate <频道> <产品编号…> — 把付费频道绑定到产品；只发 /gate 列出已绑定的频道\n/role <成员> creator|moderator|member — 任命创作者或版主（仅所有者）\n/broadcast <内容> — 向所有人或部分成员发公告，发送前可预览\n/reconcile [天数] — 立即与 Stripe 核对付款、退款和争议，并修复差异\n/experiments — A/B 测试及结果；/experiments new price <产品> <价格A> <价格B>，/experiments stop <实验> [A|B]\n/atrisk — 最可能流失的成员及原因；提醒他们或送优惠券\n/helper auto|draft|off — 设置答疑助手在答疑区的工作方式（在答疑区里发送；/helper 列出所有答疑区）\n/unanswered — 还没有人回答的问题\n/cancel — 停止当前引导步骤",
   unknownCommand: (p: P) => `我不认识 /${p.name}。发送 /help 查看可用命令。`,
@@ -22,6 +22,7 @@ export const zh: Messages = {
   nothingToCancel: "当前没有可停止的操作。",
   commandDescriptions: {
     start: "欢迎和功能介绍",
+    trial: "开始免费试用",
     settings: "消息设置",
     optout: "不再接收公告或优惠",
     optin: "重新接收公告或优惠",
@@ -268,6 +269,7 @@ export const zh: Messages = {
     INTERNAL: () => "我们这边出了点问题。没有任何数据丢失，请再试一次。",
   },
   usage: {
+    trial: "/trial <编号>",
     course: "/course <编号>",
     buy: "/buy <编号> [优惠码]",
     refund: "/refund <订单号> [原因]",
@@ -482,6 +484,10 @@ export const zh: Messages = {
     reminderRenews: (p: P) => `⏰ 你订阅的 **${p.title}** 将于 ${p.date} 自动续费。如需继续使用，无需任何操作。`,
     winBack: (p: P) => `好久不见！你对 **${p.title}** 的访问权限已经结束。想回来的时候，一键即可恢复。`,
     buttonRenew: "续订",
+    reminderTrialEnds: (p: P) =>
+      `⏳ 你对 **${p.title}** 的免费试用将于 ${p.date} 结束。购买后即可保留访问权限和学习进度。`,
+    trialEnded: (p: P) => `你对 **${p.title}** 的免费试用已结束。学习进度已为你保留：购买后即可从上次停下的地方继续。`,
+    buttonKeepAccess: "购买并保留",
     buttonComeBack: "重新开通",
     lessonReleased: (p: P) => `🔓 **${p.course}** 的第 ${p.number} 课已为你开放：${p.lesson}。`,
     liveReminder: (p: P) => `⏰ 提醒：**${p.title}** 将于 ${p.when} 开始。进入链接届时会发到这里。`,
@@ -732,6 +738,15 @@ export const zh: Messages = {
     terms:
       "• 你购买的是数字内容（课程、文章、直播）的个人使用权，期限以购买时显示为准；付费内容不得转发分享。\n• 付款前会显示价格。订阅每期自动续费，直到你取消（/billing；Stars 订阅请在 Telegram 中取消），访问权限持续到已付费周期结束。\n• 退款：使用 /refund <订单号> 申请，由创作者决定；已退款的购买将失去访问权限。\n• 你的数据：/mydata 获取副本，/erase 删除；订单、付款和退款会按会计法规要求匿名保留（最长 10 年）。\n• 付款帮助：/paysupport。",
     custom: (p: P) => `${p.text}`,
+  },
+  // --- 免费试用（/trial）
+  trial: {
+    started: (p: P) => `🎁 **${p.title}** 的 ${p.days} 天免费试用已开始，将于 ${p.date} 结束；随时购买即可保留。`,
+    buttonStart: "开始第一课",
+    buttonTrial: (p: P) => `免费试用 ${p.days} 天`,
+    onTrial: (p: P) => `🎁 免费试用至 ${p.date}。`,
+    noTrial: (p: P) => `#${p.id} 不提供免费试用。发送 /course ${p.id} 查看价格。`,
+    alreadyUsed: (p: P) => `你已经试用过 #${p.id}（每门课程限一次）。发送 /buy ${p.id} 继续学习。`,
   },
   dateFormat: "zh-CN",
 };

@@ -123,6 +123,12 @@ async function mergeMembers(tx: Transaction, ids: { into: number; from: number }
   ).map((e) => e.experimentId);
   await tx.experimentAssignment.deleteMany({ where: { memberId: from, experimentId: { in: experiments } } });
   await tx.experimentAssignment.updateMany({ where: { memberId: from }, data: moveTo });
+  // One trial per person and product: a product both accounts tried keeps the target's trial.
+  const tried = (await tx.trial.findMany({ where: { memberId: into }, select: { productId: true } })).map(
+    (t) => t.productId,
+  );
+  await tx.trial.deleteMany({ where: { memberId: from, productId: { in: tried } } });
+  await tx.trial.updateMany({ where: { memberId: from }, data: moveTo });
   // One wallet per currency: the source's entries join the target's wallet of the same currency (the balance stays
   // the sum of the entries), or the source's wallet changes hands when the target has none in that currency.
   const [targetWallets, sourceWallets] = await Promise.all([

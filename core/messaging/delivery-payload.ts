@@ -11,6 +11,8 @@ export const SEND_MESSAGES_JOB = "messages.send";
 export const MESSAGE_TEXT_KEYS = [
   "reminderEnds",
   "reminderRenews",
+  "reminderTrialEnds",
+  "trialEnded",
   "winBack",
   "lessonReleased",
   "liveReminder",
@@ -25,6 +27,7 @@ export const MESSAGE_TEXT_KEYS = [
 ] as const;
 export const MESSAGE_BUTTON_KEYS = [
   "buttonRenew",
+  "buttonKeepAccess",
   "buttonComeBack",
   "buttonOpenLesson",
   "buttonJoin",

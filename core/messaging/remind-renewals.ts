@@ -35,14 +35,22 @@ export async function remindRenewals(ctx: CoreContext, options: { daysBefore: nu
       titleZh: entitlement.product.titleZh,
       date: entitlement.endsAt.toISOString(),
     };
+    // A free trial (Stars or manual offers) is told it ends, with Buy: there is nothing to renew yet.
     const payload: DeliveryPayload = renews
       ? { type: "message", key: "reminderRenews", params }
-      : {
-          type: "message",
-          key: "reminderEnds",
-          params,
-          buttons: [{ key: "buttonRenew", action: `buy ${entitlement.product.id}` }],
-        };
+      : entitlement.source === "TRIAL"
+        ? {
+            type: "message",
+            key: "reminderTrialEnds",
+            params,
+            buttons: [{ key: "buttonKeepAccess", action: `buy ${entitlement.product.id}` }],
+          }
+        : {
+            type: "message",
+            key: "reminderEnds",
+            params,
+            buttons: [{ key: "buttonRenew", action: `buy ${entitlement.product.id}` }],
+          };
     rows.push({
       kind: "REMINDER" as const,
       memberId: entitlement.memberId,

@@ -33,12 +33,22 @@ export async function sendWinBacks(
       where: { memberId: entitlement.memberId, productId: entitlement.productId, ...activeEntitlementWhere(now) },
     });
     if (again) continue;
-    const payload: DeliveryPayload = {
-      type: "message",
-      key: "winBack",
-      params: { title: entitlement.product.titleEn, titleZh: entitlement.product.titleZh },
-      buttons: [{ key: "buttonComeBack", action: `course ${entitlement.product.id}` }],
-    };
+    const params = { title: entitlement.product.titleEn, titleZh: entitlement.product.titleZh };
+    // A trial that ended unpaid is offered the purchase itself (its page may show a trial no longer open to them).
+    const payload: DeliveryPayload =
+      entitlement.source === "TRIAL"
+        ? {
+            type: "message",
+            key: "trialEnded",
+            params,
+            buttons: [{ key: "buttonKeepAccess", action: `buy ${entitlement.product.id}` }],
+          }
+        : {
+            type: "message",
+            key: "winBack",
+            params,
+            buttons: [{ key: "buttonComeBack", action: `course ${entitlement.product.id}` }],
+          };
     rows.push({
       kind: "WIN_BACK" as const,
       memberId: entitlement.memberId,

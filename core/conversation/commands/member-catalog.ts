@@ -3,7 +3,7 @@
  */
 import { AppError } from "../../app-error.js";
 import { browseCatalog, getProduct, lessonsFor } from "../../catalog/catalog.js";
-import { formatDateTime, localized } from "../../i18n/index.js";
+import { formatDate, formatDateTime, localized } from "../../i18n/index.js";
 import { recordReferral } from "../../identity/resolve-member.js";
 import { isStaff } from "../../identity/roles.js";
 import { offerForMember } from "../../insights/experiment-offer-for-member.js";
@@ -16,6 +16,13 @@ import { offerPrice, productSummary, productTitle } from "../format.js";
 import { type Button, escapeMarkup, type Reply, reply, textReply } from "../reply.js";
 import { showLesson } from "./member-learning.js";
 import { liveSessionSection } from "./member-live.js";
+
+function trialOf(session: Session, productId: number) {
+  return session.ctx.prisma.trial.findUnique({
+    where: { memberId_productId: { memberId: session.member.id, productId } },
+    select: { endsAt: true, convertedAt: true },
+  });
+}
 
 async function showProduct(session: Session, productId: number): Promise<Reply> {
   const { ctx, m, locale } = session;
@@ -73,11 +80,18 @@ async function showProduct(session: Session, productId: number): Promise<Reply> 
     });
   }
   const buttons: Button[][] = [...live.buttons];
-  if (owned) {
+  // Only an offer with trial days can have a trial: members of other courses pay no query for it.
+  const trial = offer?.trialDays ? await trialOf(session, product.id) : null;
+  const onTrial = owned && trial !== null && trial.convertedAt === null && trial.endsAt > ctx.clock.now();
+  if (owned && !onTrial) {
     lines.push("", m.owned);
     if (progress) lines.push(m.learning.courseProgress({ progress: progressMark(progress) }));
-  } else if (offer)
+  } else if (offer) {
+    if (onTrial) lines.push("", m.trial.onTrial({ date: formatDate(locale, trial.endsAt, session.member.timeZone) }));
+    else if (offer.trialDays && !trial && !staff)
+      buttons.push([{ label: m.trial.buttonTrial({ days: offer.trialDays }), action: `trial ${product.id}` }]);
     buttons.push([{ label: m.buttonBuy({ price: offerPrice(locale, offer) }), action: `buy ${product.id}` }]);
+  }
   if (progress && progress.next !== null) {
     const label = progress.done ? m.learning.buttonContinueCourse : m.learning.buttonStartCourse;
     buttons.push([{ label, action: `lesson ${product.id}` }]);
