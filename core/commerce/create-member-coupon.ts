@@ -1,9 +1,8 @@
 /**
- * A coupon meant for one member (a retention offer): an unguessable code, one redemption, a short life. The Coupon
- * table has no owner column, so "for one member" rests on the code reaching only them (a personal message) and on
- * its single use; a forwarded code would work once for someone else.
+ * A coupon meant for one member (a retention offer): an unguessable code, one redemption, a short life, and an
+ * owner: createOrder refuses it to anyone else, so a forwarded code is worth nothing.
  *
- * @example const coupon = await createMemberCoupon(tx, { percentOff: 20, productId: 3, expiresAt: addDays(now, 7) })
+ * @example const coupon = await createMemberCoupon(tx, { memberId: 42, percentOff: 20, productId: 3, expiresAt })
  */
 import { randomBytes } from "node:crypto";
 import type { Transaction } from "../context.js";
@@ -18,7 +17,7 @@ export function memberCouponCode(prefix = "KEEP"): string {
 
 export async function createMemberCoupon(
   tx: Transaction,
-  options: { percentOff: number; productId: number | null; expiresAt: Date; code?: string },
+  options: { memberId: number; percentOff: number; productId: number | null; expiresAt: Date; code?: string },
 ) {
   return tx.coupon.create({
     data: {
@@ -26,6 +25,7 @@ export async function createMemberCoupon(
       percentOff: options.percentOff,
       productId: options.productId,
       maxRedemptions: 1,
+      memberId: options.memberId,
       expiresAt: options.expiresAt,
     },
   });

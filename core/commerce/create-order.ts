@@ -70,7 +70,9 @@ export async function createOrder(ctx: CoreContext, options: CreateOrderOptions)
         !used &&
         (!coupon.expiresAt || coupon.expiresAt > now) &&
         (coupon.maxRedemptions === null || coupon.redemptions < coupon.maxRedemptions) &&
-        (coupon.productId === null || coupon.productId === product.id);
+        (coupon.productId === null || coupon.productId === product.id) &&
+        // A personal coupon (a retention offer) is refused to anyone else, with the same answer as an unknown code.
+        (coupon.memberId === null || coupon.memberId === options.memberId);
       if (!valid) throw new AppError("COUPON_INVALID", { code });
       couponId = coupon.id;
       amount = applyCoupon(listAmount, currency, coupon);

@@ -271,7 +271,8 @@ export const en = {
     REFUND_NOT_FOUND: (p: P) => `There is no refund request #${p.id}.`,
     NOT_PAYABLE: (p: P) => `#${p.id} can't be bought right now.`,
     ALREADY_OWNED: (p: P) => `You already own #${p.id}. /mycourses to open it.`,
-    COUPON_INVALID: (p: P) => `The coupon ${p.code} is not valid for this (expired, used up or for another course).`,
+    COUPON_INVALID: (p: P) =>
+      `The coupon ${p.code} is not valid for this (expired, used up, for another course or for someone else).`,
     OWN_ORDER: (p: P) => `Order #${p.id} is your own: another creator or the owner must confirm it.`,
     REFUND_NOT_ALLOWED: (p: P) => `Order #${p.id} can't be refunded (only paid orders can).`,
     REFUND_ALREADY_REQUESTED: (p: P) => `A refund for order #${p.id} is already being handled.`,

@@ -123,6 +123,7 @@ async function mergeMembers(tx: Transaction, ids: { into: number; from: number }
   ).map((e) => e.experimentId);
   await tx.experimentAssignment.deleteMany({ where: { memberId: from, experimentId: { in: experiments } } });
   await tx.experimentAssignment.updateMany({ where: { memberId: from }, data: moveTo });
+  await tx.coupon.updateMany({ where: { memberId: from }, data: moveTo });
   // One trial per person and product: a product both accounts tried keeps the target's trial.
   const tried = (await tx.trial.findMany({ where: { memberId: into }, select: { productId: true } })).map(
     (t) => t.productId,

@@ -70,7 +70,12 @@ export async function offerRetentionCoupon(
   const expiresAt = addDays(now, options.days ?? 7);
   try {
     const code = await ctx.prisma.$transaction(async (tx) => {
-      const coupon = await createMemberCoupon(tx, { percentOff, productId: product?.id ?? null, expiresAt });
+      const coupon = await createMemberCoupon(tx, {
+        memberId: recipient.member.id,
+        percentOff,
+        productId: product?.id ?? null,
+        expiresAt,
+      });
       const payload: DeliveryPayload = product
         ? {
             type: "message",

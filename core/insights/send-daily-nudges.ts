@@ -99,6 +99,7 @@ export async function sendDailyNudges(
       const coupon =
         plan.couponPercent > 0
           ? await createMemberCoupon(tx, {
+              memberId: member.id,
               percentOff: plan.couponPercent,
               productId: plan.productId,
               expiresAt: addDays(now, settings.couponDays),

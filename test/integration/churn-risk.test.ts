@@ -172,14 +172,19 @@ describe("/atrisk", () => {
     expect(coupons).toHaveLength(1);
     const coupon = coupons[0]!;
     expect(first).toContain(coupon.code);
-    expect(coupon).toMatchObject({ percentOff: 20, maxRedemptions: 1 });
+    expect(coupon).toMatchObject({ percentOff: 20, maxRedemptions: 1, memberId });
     expect(coupon.expiresAt!.getTime() - h.clock.now().getTime()).toBe(7 * DAY_MS);
     await h.jobs.idle();
     const received = h.gateway.messagesTo(name).filter((t) => t.includes(coupon.code));
     expect(received).toHaveLength(1);
 
-    // No product of their own yet: the coupon works on any course, once.
+    // No product of their own yet: the coupon works on any course, once — for them only: forwarded, it is refused.
     const offer = await h.ctx.prisma.offer.findFirstOrThrow({ where: { currency: { not: "xtr" }, amount: { gt: 0 } } });
+    const forwardedTo = community.names.get(community.stayers[0]!)!;
+    expect(await h.say(forwardedTo, `/buy ${offer.productId} ${coupon.code}`)).toContain(
+      `coupon ${coupon.code} is not valid`,
+    );
+    expect(await h.ctx.prisma.order.count({ where: { couponId: coupon.id } })).toBe(0);
     await h.say(name, `/buy ${offer.productId} ${coupon.code}`);
     const order = await h.ctx.prisma.order.findFirstOrThrow({ where: { memberId } });
     expect(order.couponId).toBe(coupon.id);
