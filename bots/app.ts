@@ -16,6 +16,7 @@ import {
   MESSAGING_SWEEP_JOB,
   PAYMENTS_RECONCILE_JOB,
   RECOMMENDATIONS_JOB,
+  REFERRALS_SWEEP_JOB,
 } from "../jobs/definitions.js";
 import { type JobDriver, withinDeadline } from "../jobs/driver.js";
 import { InProcessJobRunner } from "../jobs/in-process-runner.js";
@@ -112,6 +113,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     reconcileDays: config.STRIPE_RECONCILE_DAYS,
     paySupportText: { en: config.PAY_SUPPORT_TEXT, zh: config.PAY_SUPPORT_TEXT_ZH },
     termsText: { en: config.TERMS_TEXT, zh: config.TERMS_TEXT_ZH },
+    reportHideThreshold: config.REPORT_HIDE_THRESHOLD,
   };
   // BullMQ (with ioredis) and Stripe's SDK are loaded only when configured.
   const jobs: JobDriver = config.REDIS_URL
@@ -164,6 +166,11 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     },
     // The day's churn model is kept beside the embedded database, so a restart the same day does not train again.
     churn: { idleDays: config.CHURN_IDLE_DAYS, modelFile: path.join(config.LYCEUM_DATA_DIR, "churn-model.json") },
+    community: {
+      reviewMinLessons: config.REVIEW_MIN_LESSONS,
+      helperReputation: config.HELPER_REPUTATION,
+      dailyVotePoints: config.REPUTATION_DAILY_VOTE_POINTS,
+    },
     recommendations: {
       perMember: config.RECOMMENDATIONS_PER_MEMBER,
       repeatAfterDays: config.RECOMMENDATIONS_REPEAT_DAYS,
@@ -172,6 +179,13 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       conversionDays: config.NUDGE_CONVERSION_DAYS,
       couponPercent: config.NUDGE_COUPON_PERCENT,
       riskThreshold: config.NUDGE_RISK_THRESHOLD,
+    },
+    wallet: {
+      currency: config.WALLET_CURRENCY.toLowerCase(),
+      topUpPresets: config.WALLET_TOP_UP_PRESETS.split(",").map((amount) => Number(amount.trim())),
+      referralCredit: config.REFERRAL_CREDIT,
+      referralCreditCurrency: config.REFERRAL_CREDIT_CURRENCY.toLowerCase(),
+      refundWindowDays: config.REFUND_WINDOW_DAYS,
     },
   };
   await jobs.start(ctx);
@@ -185,6 +199,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   await jobs.every(KNOWLEDGE_INDEX_JOB, config.KNOWLEDGE_INDEX_MINUTES * 60_000);
   await jobs.every(CHURN_SCORE_JOB, config.CHURN_SCORE_MINUTES * 60_000);
   await jobs.every(RECOMMENDATIONS_JOB, config.RECOMMENDATIONS_JOB_MINUTES * 60_000);
+  await jobs.every(REFERRALS_SWEEP_JOB, config.REFERRALS_SWEEP_MINUTES * 60_000);
   // Deliveries the last stop left pending (a broadcast cut short) go on now, not at the first messaging sweep.
   await kickSenders(ctx, await platformsWithDueDeliveries(ctx));
 

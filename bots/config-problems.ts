@@ -65,6 +65,14 @@ const EXPECTED: Record<string, Bilingual> = {
     en: "the forum channel's numeric id (right-click the channel → Copy Channel ID)",
     zh: "论坛频道的数字 ID（右键频道 → 复制频道 ID）",
   },
+  DISCORD_HELPER_ROLE_ID: {
+    en: "the helper role's numeric id (Server Settings → Roles, right-click the role → Copy Role ID)",
+    zh: "助手角色的数字 ID（服务器设置 → 角色，右键角色 → 复制角色 ID）",
+  },
+  TELEGRAM_HELPER_CHAT_ID: {
+    en: "the Q&A group's numeric chat id, such as -1001234567890",
+    zh: "问答群的数字 chat id，例如 -1001234567890",
+  },
   TELEGRAM_WEBHOOK_SECRET: {
     en: "16 to 256 characters: letters, digits, _ and - (for example `openssl rand -hex 32`)",
     zh: "16 到 256 个字符：字母、数字、_ 和 -（例如 `openssl rand -hex 32`）",

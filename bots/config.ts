@@ -65,14 +65,45 @@ const ConfigSchema = z.object({
   NUDGE_RISK_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   // SIGTERM/SIGINT: how long running jobs get to finish or hand back their work before the process leaves anyway.
   SHUTDOWN_SECONDS: z.coerce.number().positive().max(600).default(10),
+  // The wallet (/wallet): the top-up currency and buttons; referral credit (/invite) and the window that clears it.
+  WALLET_CURRENCY: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/)
+    .default("usd"),
+  WALLET_TOP_UP_PRESETS: z
+    .string()
+    .regex(/^\s*\d{1,5}(\s*,\s*\d{1,5}){0,4}\s*$/, { message: "up to 5 whole amounts, like 10,20,50" })
+    .default("10,20,50"),
+  REFERRAL_CREDIT: z.coerce.number().int().min(0).max(1_000_000).default(500),
+  REFERRAL_CREDIT_CURRENCY: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/)
+    .default("usd"),
+  REFUND_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+  REFERRALS_SWEEP_MINUTES: z.coerce.number().positive().default(60),
   DISCORD_TOKEN: optional,
   DISCORD_APPLICATION_ID: optional.refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: "a numeric id" }),
   DISCORD_GUILD_ID: optional.refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: "a numeric id" }),
   DISCORD_QA_FORUM_ID: optional.refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: "a numeric id" }),
   DISCORD_API_BASE: optional,
+  // Lesson discussion: a Telegram forum supergroup (a topic per lesson) and a Discord text channel (a thread per lesson).
+  LESSON_DISCUSSION_CHAT_ID: optional.refine((v) => v === undefined || /^-?\d{1,20}$/.test(v), {
+    message: "a numeric chat id",
+  }),
+  LESSON_DISCUSSION_CHANNEL_ID: optional.refine((v) => v === undefined || /^\d{5,25}$/.test(v), {
+    message: "a numeric id",
+  }),
+  // Reports from different members that hide a comment, answer or review until a moderator decides.
+  REPORT_HIDE_THRESHOLD: z.coerce.number().int().min(1).max(100).default(3),
+  // The role community helpers get on Discord (reputation at HELPER_REPUTATION); unset: no role.
+  DISCORD_HELPER_ROLE_ID: optional.refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: "a numeric id" }),
   TELEGRAM_BOT_TOKEN: optional,
   TELEGRAM_API_ROOT: optional,
   TELEGRAM_MODE: z.enum(["polling", "webhook"]).default("polling"),
+  // The Q&A group where community helpers get a custom title (the bot needs can_promote_members there); unset: none.
+  TELEGRAM_HELPER_CHAT_ID: optional.refine((v) => v === undefined || /^-?\d{1,20}$/.test(v), {
+    message: "a numeric chat id, such as -1001234567890",
+  }),
   TELEGRAM_WEBHOOK_SECRET: optional.refine((v) => v === undefined || /^[A-Za-z0-9_-]{16,256}$/.test(v), {
     message: "16 to 256 characters: letters, digits, _ and -",
   }),
@@ -94,6 +125,10 @@ const ConfigSchema = z.object({
   MODERATION_NEW_MEMBER_DAYS: z.coerce.number().min(0).max(365).default(7),
   MODERATION_FLOOD_QUESTIONS: z.coerce.number().int().min(0).max(1000).default(5),
   MODERATION_FLOOD_MINUTES: z.coerce.number().positive().max(1440).default(10),
+  // Reviews and reputation: lessons opened before a review, the helper level, the points one voter gives per day.
+  REVIEW_MIN_LESSONS: z.coerce.number().int().min(0).max(1000).default(1),
+  HELPER_REPUTATION: z.coerce.number().int().min(1).max(1_000_000).default(50),
+  REPUTATION_DAILY_VOTE_POINTS: z.coerce.number().int().min(0).max(10_000).default(20),
   // Metrics stay off the public listener unless asked for: their own listener, or the main one behind a token.
   METRICS_HOST: z.string().default("127.0.0.1"),
   METRICS_PORT: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).max(65535).optional()),

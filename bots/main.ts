@@ -40,6 +40,8 @@ const telegram = config.TELEGRAM_BOT_TOKEN
       mode: config.TELEGRAM_MODE,
       publicUrl: config.publicUrl,
       webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
+      helperChatId: config.TELEGRAM_HELPER_CHAT_ID,
+      discussionChatId: config.LESSON_DISCUSSION_CHAT_ID,
       onFatal: (failure) => void exitOnFatal(failure),
     })
   : null;
@@ -81,6 +83,8 @@ const discord =
           applicationId: config.DISCORD_APPLICATION_ID,
           guildId: config.DISCORD_GUILD_ID,
           qaForumId: config.DISCORD_QA_FORUM_ID,
+          discussionChannelId: config.LESSON_DISCUSSION_CHANNEL_ID,
+          helperRoleId: config.DISCORD_HELPER_ROLE_ID,
           apiBase: config.DISCORD_API_BASE,
           sweepIntervalMs: config.SWEEP_INTERVAL_MINUTES * 60_000,
           onFatal: (failure) => void exitOnFatal(failure),

@@ -32,6 +32,8 @@ if (config.TELEGRAM_BOT_TOKEN) {
       mode: config.TELEGRAM_MODE,
       publicUrl: config.publicUrl,
       webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
+      helperChatId: config.TELEGRAM_HELPER_CHAT_ID,
+      discussionChatId: config.LESSON_DISCUSSION_CHAT_ID,
     }).gateway,
   );
 }

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   "INVALID_ACTION",
   "LINK_CODE_INVALID",
   "LINK_CODE_SAME_PLATFORM",
+  "TOP_UP_SPENT",
+  "OWN_WALLET",
   "INTERNAL",
 ] as const;
 

@@ -4,6 +4,8 @@
  */
 import type { Platform, PrismaClient } from "../prisma/generated/client.js";
 import type { AssistantSettings } from "./assistant/assistant-settings.js";
+import type { WalletSettings } from "./commerce/wallet/wallet-settings.js";
+import type { CommunitySettings } from "./community/community-settings.js";
 import type { ChurnSettings } from "./insights/churn-settings.js";
 import type { RecommendationSettings } from "./insights/recommendation-settings.js";
 import type { ChatGateway, Clock, JobScheduler, PaymentProvider, StarsPayments } from "./ports.js";
@@ -42,6 +44,8 @@ export interface CoreConfig {
   paySupportText?: Partial<Record<"en" | "zh", string>>;
   /** /terms' answer per language (Telegram requires one from Stars sellers); absent: the built-in text. */
   termsText?: Partial<Record<"en" | "zh", string>>;
+  /** Reports by different members that hide a comment, answer or review pending review (REPORT_HIDE_THRESHOLD); 3. */
+  reportHideThreshold?: number;
 }
 
 export const defaultCoreConfig: CoreConfig = {
@@ -83,4 +87,8 @@ export interface CoreContext {
   churn?: Partial<ChurnSettings>;
   /** Recommendations and the daily nudges: how many, how often, the holdout; absent: the defaults. */
   recommendations?: Partial<RecommendationSettings>;
+  /** Reviews and reputation: lessons before a review, the helper level, the daily vote cap; absent: the defaults. */
+  community?: Partial<CommunitySettings>;
+  /** Top-up currency and buttons, referral credit and its refund window; absent: the defaults. */
+  wallet?: Partial<WalletSettings>;
 }

@@ -96,6 +96,39 @@ export interface ChatGateway {
   hideInThread?(target: ThreadTarget & { what: "question" | "answer" }): Promise<boolean>;
   /** A link that opens the thread for the creator (`https://t.me/c/…`, `https://discord.com/channels/…`), if any. */
   threadLink?(threadRef: string): string | null;
+  /**
+   * Opens the thread where one lesson is discussed — a forum topic in the Telegram discussion chat, a thread in the
+   * Discord discussion channel — and returns its handle for `postInThread`. NOT_CONFIGURED: the platform has no
+   * discussion place (or the Telegram chat is not a forum), so nothing is mirrored there. Not implemented: the
+   * platform has no threads (the console, whose /comments list is the discussion).
+   */
+  openLessonThread?(lesson: { lessonId: number; title: string }): Promise<LessonThreadResult>;
+  /**
+   * Mutes the account until a time, or bans it (`mutedUntil` null), where the bot has the right: Telegram in each of
+   * `places` (chat ids: the Q&A and discussion chats), Discord in the guild (a timeout, or a ban). NOT_ALLOWED: the
+   * bot lacks the right (the creator applies it by hand); FAILED: try again later.
+   */
+  restrictMember?(account: AccountRef, restriction: MemberRestriction): Promise<AccessResult>;
+  /**
+   * Gives (`on`) or takes away the community helper's badge: the role DISCORD_HELPER_ROLE_ID on Discord, an
+   * administrator's custom title in TELEGRAM_HELPER_CHAT_ID on Telegram. Idempotent; false when the platform refused
+   * or no place is configured (best effort: the caller logs it). Not implemented: the platform has no badges.
+   */
+  setHelperBadge?(account: AccountRef, on: boolean): Promise<boolean>;
+}
+
+/** See `ChatGateway.openLessonThread`. */
+export type LessonThreadResult =
+  | { ok: true; threadRef: string }
+  | { ok: false; reason: "NOT_CONFIGURED" }
+  | Exclude<SendResult, { ok: true }>;
+
+/** See `ChatGateway.restrictMember`. */
+export interface MemberRestriction {
+  /** Muted until then; null: banned. */
+  mutedUntil: Date | null;
+  /** Telegram chat ids to apply it in (ignored where the platform has one place, as Discord's guild). */
+  places: string[];
 }
 
 /** A Q&A thread and, within it, one message (the asking one, or the answer to hide), by the adapter's handles. */

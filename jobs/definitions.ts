@@ -13,6 +13,7 @@ import { HELPER_ANSWER_JOB } from "../core/assistant/request-helper-answer.js";
 import { KNOWLEDGE_INDEX_JOB } from "../core/assistant/request-knowledge-index.js";
 import { HELPER_SWEEP_JOB, sweepUnansweredQuestions } from "../core/assistant/sweep-unanswered-questions.js";
 import { reconcilePayments } from "../core/commerce/reconcile-payments.js";
+import { payReferralRewards } from "../core/commerce/referrals/pay-referral-rewards.js";
 import type { CoreContext } from "../core/context.js";
 import { recordNudgeConversions } from "../core/insights/record-nudge-conversions.js";
 import { runDailyRecommendations } from "../core/insights/run-daily-recommendations.js";
@@ -52,6 +53,7 @@ export const MESSAGING_SWEEP_JOB = "messaging.sweep";
 export const PAYMENTS_RECONCILE_JOB = "payments.reconcile";
 export const CHURN_SCORE_JOB = "insights.churn-score";
 export const RECOMMENDATIONS_JOB = "insights.recommendations";
+export const REFERRALS_SWEEP_JOB = "referrals.sweep";
 
 const empty = z.object({}).strict() as z.ZodType<Record<string, never>>;
 
@@ -224,6 +226,20 @@ export const recommendationsJob: JobDefinition<Record<string, never>> = {
   },
 };
 
+/**
+ * Referral credit: rewards whose refund window passed are paid into the inviter's wallet, refunded or disputed ones
+ * voided (core/commerce/referrals/pay-referral-rewards.ts). Each reward settles once, however many runs or workers.
+ */
+export const referralsSweepJob: JobDefinition<Record<string, never>> = {
+  name: REFERRALS_SWEEP_JOB,
+  schema: empty,
+  attempts: 3,
+  backoffMs: 5000,
+  async handle(ctx) {
+    await payReferralRewards(ctx);
+  },
+};
+
 export const JOBS: readonly JobDefinition<never>[] = [
   drainOutboxJob,
   accessSweepJob,
@@ -236,4 +252,5 @@ export const JOBS: readonly JobDefinition<never>[] = [
   moderateAnswerJob,
   helperSweepJob,
   knowledgeIndexJob,
+  referralsSweepJob,
 ] as unknown as JobDefinition<never>[];

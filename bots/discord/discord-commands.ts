@@ -49,6 +49,7 @@ export const COMMAND_OPTIONS: Record<string, OptionSpec[]> = {
   ],
   mycourses: [],
   orders: [],
+  invite: [],
   refund: [
     { name: "order", type: "integer", description: "optionOrder", required: true },
     { name: "reason", type: "string", description: "optionReason" },

@@ -34,6 +34,8 @@ import type {
   ChatGateway,
   GateOccupants,
   GateRef,
+  LessonThreadResult,
+  MemberRestriction,
   Occupant,
   SendResult,
   ThreadPostResult,
@@ -41,6 +43,7 @@ import type {
 } from "../../core/ports.js";
 import { stripControlCharacters } from "../../core/text.js";
 import { requestNeverLeft } from "../request-outcome.js";
+import { openDiscordLessonThread, restrictDiscordMember } from "./discord-discussion.js";
 import { renderReplyWithFiles } from "./discord-lesson.js";
 
 /** Discord's JSON error codes we act on. */
@@ -91,9 +94,26 @@ export class DiscordGateway implements ChatGateway {
       sendsPerSecond?: number;
       /** Loads a lesson's files for DMs that carry one. */
       attachments?: AttachmentStore;
+      /** The text channel where each lesson gets a thread (LESSON_DISCUSSION_CHANNEL_ID). */
+      discussionChannelId?: string | null;
     },
   ) {
     this.pacer = new DeliveryPacer(options.sendsPerSecond ?? 24.5); // two requests per first DM: under 50 requests/s
+  }
+
+  /** The role community helpers get (DISCORD_HELPER_ROLE_ID); null: no badge. */
+  helperRoleId: string | null = null;
+
+  /**
+   * The helper badge is a role, changed with the same checks as a paid role (Manage Roles, the hierarchy): a refusal
+   * comes back as false, and the core logs it.
+   */
+  async setHelperBadge(account: AccountRef, on: boolean): Promise<boolean> {
+    if (!this.helperRoleId) return false;
+    const role = { gateId: 0, platform: "DISCORD" as const, externalId: this.helperRoleId, title: "helper" };
+    const result = await this.changeRole(on ? "add" : "remove", role, account);
+    if (!result.ok) this.options.log.warn({ reason: result.reason, detail: result.detail }, "helper role not changed");
+    return result.ok;
   }
 
   /** The adapter tells us about each answered interaction, for the DM fallback. */
@@ -218,6 +238,16 @@ export class DiscordGateway implements ChatGateway {
       this.options.log.info({ err: describeError(error) }, "could not hide flagged content on Discord");
       return false;
     }
+  }
+
+  /** A public thread for the lesson in the discussion channel (see discord-discussion.ts). */
+  openLessonThread(lesson: { lessonId: number; title: string }): Promise<LessonThreadResult> {
+    return openDiscordLessonThread(this.client, this.options.discussionChannelId, lesson.title);
+  }
+
+  /** A timeout or a ban in the guild (see discord-discussion.ts). */
+  restrictMember(account: AccountRef, restriction: MemberRestriction): Promise<AccessResult> {
+    return restrictDiscordMember(this.client, this.options.guildId, account.externalId, restriction);
   }
 
   /** `https://discord.com/channels/<guild>/<thread>`. */

@@ -21,6 +21,7 @@ import type { ComponentStatus } from "../http/readiness.js";
 import { type OptionalStep, retryTransient, runOptionalStep } from "../startup/retry.js";
 import { StartupError } from "../startup/startup-error.js";
 import { buildCommands } from "./discord-commands.js";
+import { onDiscussionMessage } from "./discord-discussion.js";
 import { onForumMessage } from "./discord-forum.js";
 import { DiscordGateway, describeError } from "./discord-gateway.js";
 import { handleInteraction } from "./discord-interactions.js";
@@ -47,6 +48,10 @@ export interface DiscordOptions {
   optionalRetryDelayMs?: number;
   /** Stop retrying an unreachable Discord at start after this long (default 2 minutes). */
   startupGiveUpMs?: number;
+  /** The role community helpers get (DISCORD_HELPER_ROLE_ID); absent: no helper role. */
+  helperRoleId?: string | null;
+  /** The text channel where each lesson gets a discussion thread (LESSON_DISCUSSION_CHANNEL_ID; needs Message Content). */
+  discussionChannelId?: string | null;
 }
 
 export interface RateLimitStats {
@@ -110,7 +115,7 @@ export async function startDiscord(ctx: CoreContext, options: DiscordOptions): P
       throw discordFailure(error, "login");
     });
   let built: BuiltClient;
-  let forumEnabled = Boolean(options.qaForumId);
+  let forumEnabled = Boolean(options.qaForumId || options.discussionChannelId);
   try {
     built = await connect(forumEnabled);
   } catch (error) {
@@ -246,7 +251,9 @@ function buildClient(
     log: ctx.log,
     sendsPerSecond: options.sendsPerSecond,
     attachments: attachmentStore(ctx),
+    discussionChannelId: options.discussionChannelId,
   });
+  gateway.helperRoleId = options.helperRoleId ?? null;
 
   // --- 429 and invalid requests (401/403/429), counted in Discord's 10-minute window
   let windowStart = Date.now();
@@ -279,6 +286,12 @@ function buildClient(
   client.on(Events.GuildMemberAdd, (member) => {
     track("discord member join failed", () => onMemberJoin(ctx, member));
   });
+  if (options.discussionChannelId && wiring.messageContent) {
+    const channelId = options.discussionChannelId;
+    client.on(Events.MessageCreate, (message) => {
+      track("discord discussion message failed", () => onDiscussionMessage(ctx, channelId, message));
+    });
+  }
   if (options.qaForumId && wiring.messageContent) {
     const forumId = options.qaForumId;
     client.on(Events.MessageCreate, (message) => {

@@ -15,6 +15,7 @@ import { recordStarsPayment } from "../../core/commerce/record-stars-payment.js"
 import { acceptAnswer } from "../../core/community/accept-answer.js";
 import { answerQuestion } from "../../core/community/answer-question.js";
 import { askQuestion } from "../../core/community/ask-question.js";
+import { commentFromThread } from "../../core/community/discussion/comment-from-thread.js";
 import type { CoreContext } from "../../core/context.js";
 import { handleChatRequest } from "../../core/conversation/handle-request.js";
 import { plainText, type Reply, textReply } from "../../core/conversation/reply.js";
@@ -397,6 +398,17 @@ async function groupMessage(deps: TelegramDeps, message: Message, api: BotApi): 
 
   if (message.is_topic_message && message.message_thread_id) {
     const threadRef = messageRef(message.message_thread_id);
+    // A lesson's discussion topic: the message is a comment (a reply to a comment's message, a reply to it).
+    const replied = message.reply_to_message;
+    const lessonComment = await commentFromThread(ctx, {
+      user,
+      platform: "TELEGRAM",
+      threadRef,
+      body: text,
+      messageRef: messageRef(message.message_id),
+      replyToRef: replied && replied.message_id !== message.message_thread_id ? messageRef(replied.message_id) : null,
+    });
+    if (lessonComment !== "not-a-lesson-thread") return true;
     const answer = await answerQuestion(ctx, {
       user,
       threadRef,

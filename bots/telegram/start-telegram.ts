@@ -64,6 +64,10 @@ export interface TelegramOptions {
   onFatal?: (failure: StartupError) => void;
   /** First wait before a failed optional step (the command menus) is tried again (default 1 minute, then doubling). */
   optionalRetryDelayMs?: number;
+  /** The Q&A group where community helpers get a custom title (TELEGRAM_HELPER_CHAT_ID); absent: no title. */
+  helperChatId?: string | null;
+  /** The forum supergroup where each lesson gets a discussion topic (LESSON_DISCUSSION_CHAT_ID); absent: none. */
+  discussionChatId?: string | null;
 }
 
 export interface TelegramBot {
@@ -109,6 +113,8 @@ export function createTelegram(options: TelegramOptions): TelegramBot {
     }),
   );
   const gateway = new TelegramGateway(api, grammyBotApi(sendApi));
+  gateway.helperChatId = options.helperChatId ?? null;
+  gateway.discussionChatId = options.discussionChatId ?? null;
   let deps: TelegramDeps | null = null;
   let runner: RunnerHandle | null = null;
   let commandMenu: OptionalStep | null = null;

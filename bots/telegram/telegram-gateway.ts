@@ -13,6 +13,8 @@ import type {
   ChatGateway,
   GateOccupants,
   GateRef,
+  LessonThreadResult,
+  MemberRestriction,
   SendResult,
   StarsPayments,
   ThreadPostResult,
@@ -20,6 +22,7 @@ import type {
 } from "../../core/ports.js";
 import { type BotApi, BotApiError } from "./bot-api.js";
 import { sendReply } from "./render.js";
+import { setTelegramHelperBadge } from "./telegram-helper-badge.js";
 
 /** Where the gate's join link is kept between restarts (the core keeps it on the gate). */
 export interface InviteLinkStore {
@@ -34,6 +37,12 @@ export class TelegramGateway implements ChatGateway, StarsPayments {
   linkStore: InviteLinkStore | null = null;
   /** Where lesson files are loaded from and their file ids kept; set with the core context, like linkStore. */
   attachments: AttachmentStore | null = null;
+  /** The forum supergroup where each lesson gets a topic (LESSON_DISCUSSION_CHAT_ID); null: no lesson topics. */
+  discussionChatId: string | null = null;
+  /** Whether that chat is a forum, asked once per chat (topics need one). */
+  private discussionIsForum: { chatId: string; isForum: Promise<boolean> } | null = null;
+  /** The Q&A group where community helpers get a custom title (TELEGRAM_HELPER_CHAT_ID); null: no badge. */
+  helperChatId: string | null = null;
 
   /**
    * `api` serves idempotent calls (gates, look-ups) and may retry anything; `sendApi` carries messages and must only
@@ -122,6 +131,70 @@ export class TelegramGateway implements ChatGateway, StarsPayments {
     } catch {
       return false;
     }
+  }
+
+  /** The helper badge: a custom title in the Q&A group (telegram-helper-badge.ts). */
+  async setHelperBadge(account: AccountRef, on: boolean): Promise<boolean> {
+    return this.helperChatId ? setTelegramHelperBadge(this.api, this.helperChatId, account, on) : false;
+  }
+
+  /**
+   * A forum topic for the lesson in the discussion chat (the bot needs can_manage_topics). A chat that is not a
+   * forum has no topics: NOT_CONFIGURED, and nothing is mirrored to Telegram.
+   */
+  async openLessonThread(lesson: { lessonId: number; title: string }): Promise<LessonThreadResult> {
+    const chatId = this.discussionChatId;
+    if (!chatId) return { ok: false, reason: "NOT_CONFIGURED" };
+    try {
+      if (this.discussionIsForum?.chatId !== chatId) {
+        const isForum = this.api
+          .call<{ is_forum?: boolean }>("getChat", { chat_id: chatId })
+          .then((chat) => Boolean(chat.is_forum));
+        this.discussionIsForum = { chatId, isForum };
+      }
+      if (!(await this.discussionIsForum.isForum)) return { ok: false, reason: "NOT_CONFIGURED" };
+      const topic = await this.api.call<{ message_thread_id: number }>("createForumTopic", {
+        chat_id: chatId,
+        name: [...lesson.title].slice(0, 128).join(""),
+      });
+      return { ok: true, threadRef: `tg:${chatId}:${topic.message_thread_id}` };
+    } catch (error) {
+      this.discussionIsForum = null;
+      const e = asApiError(error);
+      if (e.outcomeUnknown) return { ok: false, reason: "OUTCOME_UNKNOWN", detail: e.description };
+      if (e.code === 429) return { ok: false, reason: "RATE_LIMITED", retryAfterSeconds: e.retryAfterSeconds ?? 1 };
+      return { ok: false, reason: "FAILED", detail: e.description };
+    }
+  }
+
+  /**
+   * A mute (restrictChatMember without the right to send, until the time) or a ban (banChatMember) in each Q&A chat
+   * and the discussion chat. A chat where the bot lacks the right, or the person never was, is skipped.
+   */
+  async restrictMember(account: AccountRef, restriction: MemberRestriction): Promise<AccessResult> {
+    const chats = new Set(restriction.places);
+    if (this.discussionChatId) chats.add(this.discussionChatId);
+    const userId = Number(account.externalId);
+    let refused: string | null = null;
+    for (const chatId of chats) {
+      try {
+        if (restriction.mutedUntil) {
+          await this.api.call("restrictChatMember", {
+            chat_id: chatId,
+            user_id: userId,
+            permissions: { can_send_messages: false, can_send_other_messages: false, can_add_web_page_previews: false },
+            until_date: Math.floor(restriction.mutedUntil.getTime() / 1000),
+          });
+        } else {
+          await this.api.call("banChatMember", { chat_id: chatId, user_id: userId, revoke_messages: false });
+        }
+      } catch (error) {
+        const e = asApiError(error);
+        if (e.outcomeUnknown || e.code === 429) return { ok: false, reason: "FAILED", detail: e.description };
+        refused = e.description;
+      }
+    }
+    return refused ? { ok: false, reason: "NOT_ALLOWED", detail: refused } : { ok: true };
   }
 
   /** `https://t.me/c/<chat without -100>/<topic or message>`: opens the thread for members of a supergroup. */

@@ -24,7 +24,17 @@ export type OutboxMessage =
   /** The helper's draft, sent to the staff with Approve / Edit / Reject (approval mode). */
   | { kind: "helper.draft"; answerId: number }
   /** Flagged content hidden where the platform lets the bot (a question's message or post, an answer's message). */
-  | { kind: "qa.hide"; questionId: number; answerId: number | null };
+  | { kind: "qa.hide"; questionId: number; answerId: number | null }
+  /** A lesson comment mirrored into the lesson's thread on each platform that has one (the thread made on first use). */
+  | { kind: "discussion.post"; commentId: number }
+  /** A removed or flagged comment's platform messages deleted where the bot may. */
+  | { kind: "discussion.hide"; commentId: number }
+  /** A moderator's mute (until then) or ban (`mutedUntil` null) applied on the platforms, where the bot has the right. */
+  | { kind: "moderation.restrict"; memberId: number; mutedUntil: string | null }
+  /** A translated message to everyone who moderates (owner, creators, moderators). */
+  | { kind: "notify.team"; notice: Notice }
+  /** The helper badge (Discord role, Telegram custom title) brought to what the member's helper level says now. */
+  | { kind: "community.helper-badge"; memberId: number };
 
 /** A notice is rendered at send time in the recipient's locale. */
 export interface Notice {

@@ -23,6 +23,7 @@ import type { CoreContext, Transaction } from "../context.js";
 import { type Reply, textReply } from "../conversation/reply.js";
 import { messages } from "../i18n/index.js";
 import { isStaff } from "../identity/roles.js";
+import { openModerationCase } from "../moderation/open-moderation-case.js";
 import { truncateText } from "../text.js";
 import { assistantSettings } from "./assistant-settings.js";
 import { composeHelperAnswer, type HelperAnswer } from "./compose-helper-answer.js";
@@ -258,10 +259,17 @@ export async function answerQuestion(ctx: CoreContext, options: AnswerQuestionOp
       textReply(m.qa.heldBack),
       async (tx) => {
         await tx.question.update({ where: { id: question.id }, data: { flaggedReason: verdict.reason } });
+        // In the /moderation queue too, where a moderator approves (shows) or removes it.
+        await openModerationCase(tx, {
+          target: "QUESTION",
+          targetId: question.id,
+          reason: verdict.reason,
+          authorId: asker.id,
+        });
         const params = { id: question.id, member: asker.displayName, reason: verdict.reason, question: short };
         await addToOutbox(
           tx,
-          { kind: "notify.staff", notice: { key: "staffQuestionFlagged", params } },
+          { kind: "notify.team", notice: { key: "staffQuestionFlagged", params } },
           `question-flagged:${question.id}`,
         );
         if (question.threadRef) {

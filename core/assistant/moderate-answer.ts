@@ -6,6 +6,7 @@
  */
 import { addToOutbox, kickOutbox } from "../access/outbox.js";
 import type { CoreContext } from "../context.js";
+import { openModerationCase } from "../moderation/open-moderation-case.js";
 import { truncateText } from "../text.js";
 import { moderateText } from "./moderate-text.js";
 
@@ -42,6 +43,12 @@ export async function moderateAnswer(ctx: CoreContext, options: { answerId: numb
     if (standing === 0) {
       await tx.question.updateMany({ where: { id: answer.questionId, status: "ANSWERED" }, data: { status: "OPEN" } });
     }
+    await openModerationCase(tx, {
+      target: "ANSWER",
+      targetId: answer.id,
+      reason: verdict.reason,
+      authorId: author.id,
+    });
     const params = {
       id: answer.questionId,
       member: author.displayName,
@@ -50,7 +57,7 @@ export async function moderateAnswer(ctx: CoreContext, options: { answerId: numb
     };
     await addToOutbox(
       tx,
-      { kind: "notify.staff", notice: { key: "staffAnswerFlagged", params } },
+      { kind: "notify.team", notice: { key: "staffAnswerFlagged", params } },
       `answer-flagged:${answer.id}`,
     );
     await addToOutbox(

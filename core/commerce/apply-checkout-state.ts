@@ -26,7 +26,11 @@ import type { CoreContext, Transaction } from "../context.js";
 import type { ProviderCheckout, ProviderPayment } from "../ports.js";
 import { notifyPaymentReceived, redeemCoupon } from "./mark-order-paid.js";
 import { formatMoney } from "./pricing.js";
+import { recordReferralReward } from "./referrals/record-referral-reward.js";
 import { recordCheckoutTrial, recordTrialConversion } from "./trials/start-trial.js";
+import { creditTopUp, reverseTopUp } from "./wallet/settle-top-up.js";
+import { isTopUpProduct } from "./wallet/top-up-product.js";
+import { walletSettings } from "./wallet/wallet-settings.js";
 
 export type ApplyCheckoutResult =
   | { outcome: "applied"; orderId: number; changes: CheckoutChange[] }
@@ -55,7 +59,10 @@ export async function applyCheckoutState(
   if (!owner) return recordForeign(tx, provider, state, "not the checkout created for this order");
   // One writer per order: concurrent deliveries about the same order wait here instead of clashing on unique keys.
   await tx.$queryRaw`SELECT "id" FROM "Order" WHERE "id" = ${owner.id} FOR UPDATE`;
-  const order = await tx.order.findUniqueOrThrow({ where: { id: owner.id }, include: { offer: true } });
+  const order = await tx.order.findUniqueOrThrow({
+    where: { id: owner.id },
+    include: { offer: true, product: { select: { slug: true } } },
+  });
   if (state.amount !== order.amount || state.currency !== order.currency.toLowerCase()) {
     return recordForeign(tx, provider, state, `charges ${state.amount} ${state.currency}, not the order's price`);
   }
@@ -110,6 +117,15 @@ export async function applyCheckoutState(
     });
   }
   if (status !== order.status) changes.push({ kind: "status", from: order.status, to: status });
+  const firstPayment = !order.paidAt && status === "PAID";
+  if (isTopUpProduct(order.product)) {
+    // A wallet top-up opens no access: its credit follows the order's status (taken back when refunded or disputed).
+    if (status === "PAID") await creditTopUp(tx, order);
+    else await reverseTopUp(tx, order);
+    if (firstPayment) await recordReferralReward(tx, walletSettings(ctx), { orderId: order.id, paidAt });
+    return { outcome: "applied", orderId: order.id, changes };
+  }
+  if (firstPayment) await recordReferralReward(tx, walletSettings(ctx), { orderId: order.id, paidAt });
   if (!order.paidAt) {
     await redeemCoupon(tx, order);
     // Told about the payment first, then let in (the outbox runs in order).

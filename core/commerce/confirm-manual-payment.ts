@@ -7,6 +7,8 @@ import { AppError } from "../app-error.js";
 import type { CoreContext } from "../context.js";
 import { requireStaff } from "../identity/roles.js";
 import { markOrderPaid } from "./mark-order-paid.js";
+import { recordReferralReward } from "./referrals/record-referral-reward.js";
+import { walletSettings } from "./wallet/wallet-settings.js";
 
 export type ConfirmResult =
   | { ok: true; orderId: number; memberId: number }
@@ -33,6 +35,7 @@ export async function confirmManualPayment(
       confirmedById: options.staffMemberId,
     });
     if (paid.outcome !== "paid") return { ok: false, reason: "ALREADY_PAID" };
+    await recordReferralReward(tx, walletSettings(ctx), { orderId: order.id, paidAt: ctx.clock.now() });
     return { ok: true, orderId: order.id, memberId: order.memberId };
   });
   if (result.ok) await kickOutbox(ctx);

@@ -10,6 +10,9 @@ import { AppError } from "../app-error.js";
 import type { CoreContext } from "../context.js";
 import { requireStaff } from "../identity/roles.js";
 import { syncCheckout } from "./sync-checkout.js";
+import { refundToWallet } from "./wallet/refund-to-wallet.js";
+import { reverseTopUp, topUpStillHeld } from "./wallet/settle-top-up.js";
+import { isTopUpProduct } from "./wallet/top-up-product.js";
 
 export type SubscriptionStop =
   | { kind: "canceled" }
@@ -17,7 +20,7 @@ export type SubscriptionStop =
   | { kind: "cancel-failed" };
 
 export type DecideRefundResult =
-  | { outcome: "refunded"; orderId: number; inStars: boolean }
+  | { outcome: "refunded"; orderId: number; inStars: boolean; toWallet: boolean }
   | {
       outcome: "sent-to-provider";
       orderId: number;
@@ -36,7 +39,7 @@ export async function decideRefund(
   await requireStaff(ctx, options.staffMemberId);
   const refund = await ctx.prisma.refund.findUnique({
     where: { id: options.refundId },
-    include: { order: true, payment: true },
+    include: { order: { include: { product: { select: { slug: true } } } }, payment: true },
   });
   if (!refund) throw new AppError("REFUND_NOT_FOUND", { id: options.refundId });
   if (refund.status !== "REQUESTED") return { outcome: "already-decided", status: refund.status };
@@ -62,6 +65,11 @@ export async function decideRefund(
   }
 
   const provider = refund.payment?.provider;
+  // A top-up's credit goes back with its money: refused while the member has spent it (never a negative balance).
+  const topUp = isTopUpProduct(refund.order.product);
+  if (topUp && !(await topUpStillHeld(ctx.prisma, refund.order))) {
+    throw new AppError("TOP_UP_SPENT", { id: refund.orderId });
+  }
   // Refunding "by hand" is for manual orders only: a provider's order without a payment to refund (a request from
   // before that was checked) must not be marked refunded while the provider still holds the money.
   if (!refund.payment && refund.order.provider !== "MANUAL") {
@@ -96,7 +104,7 @@ export async function decideRefund(
       );
       throw new AppError("PROVIDER_UNAVAILABLE");
     }
-  } else if (provider && provider !== "MANUAL") {
+  } else if (provider && provider !== "MANUAL" && provider !== "WALLET") {
     throw new AppError("PROVIDER_UNAVAILABLE");
   }
 
@@ -114,18 +122,29 @@ export async function decideRefund(
     }
     await tx.order.update({ where: { id: refund.orderId }, data: { status: "REFUNDED" } });
     await revokeEntitlements(tx, { orderId: refund.orderId }, "REFUND", now);
+    // Paid from the wallet: the money goes back to the wallet. A top-up refunded: its credit leaves the wallet.
+    if (provider === "WALLET") await refundToWallet(tx, refund);
+    if (topUp) await reverseTopUp(tx, refund.order);
     await addToOutbox(
       tx,
       {
         kind: "notify.member",
         memberId: refund.order.memberId,
-        notice: { key: "refundCompleted", params: { order: refund.orderId } },
+        notice: {
+          key: provider === "WALLET" ? "refundedToWallet" : "refundCompleted",
+          params: { order: refund.orderId },
+        },
       },
       `refunded:${refund.orderId}`,
     );
   });
   await kickOutbox(ctx);
-  return { outcome: "refunded", orderId: refund.orderId, inStars: provider === "TELEGRAM_STARS" };
+  return {
+    outcome: "refunded",
+    orderId: refund.orderId,
+    inStars: provider === "TELEGRAM_STARS",
+    toWallet: provider === "WALLET",
+  };
 }
 
 async function refundThroughStripe(

@@ -10,6 +10,8 @@ import { AppError } from "../app-error.js";
 import type { Transaction } from "../context.js";
 import { recordPurchaseConversion } from "../insights/experiment-record-conversion.js";
 import { recordTrialConversion } from "./trials/start-trial.js";
+import { creditTopUp } from "./wallet/settle-top-up.js";
+import { isTopUpProduct } from "./wallet/top-up-product.js";
 
 export interface MarkOrderPaidOptions {
   orderId: number;
@@ -59,6 +61,11 @@ export async function markOrderPaid(tx: Transaction, options: MarkOrderPaidOptio
       subscriptionId: options.subscriptionId ?? undefined,
     },
   });
+  // A wallet top-up buys credit, not access: the wallet is credited once and the member told.
+  if (isTopUpProduct(order.product)) {
+    await creditTopUp(tx, order);
+    return { outcome: "paid", entitlementIds: [] };
+  }
   await redeemCoupon(tx, order);
   // A purchase is what a price test of this product measures: counted with the payment, whichever path paid.
   await recordPurchaseConversion(tx, { productId: order.productId, memberId: order.memberId, at: options.now });

@@ -8,7 +8,9 @@ import { addToOutbox, kickOutbox } from "../access/outbox.js";
 import type { CoreContext, Transaction } from "../context.js";
 import type { PlatformUser } from "../identity/resolve-member.js";
 import { markOrderPaid } from "./mark-order-paid.js";
+import { recordReferralReward } from "./referrals/record-referral-reward.js";
 import { orderIdFromPayload } from "./stars-payload.js";
+import { walletSettings } from "./wallet/wallet-settings.js";
 
 export interface RecordStarsPaymentOptions {
   payload: string;
@@ -108,6 +110,9 @@ export async function recordStarsPayment(
         subscriptionId,
         periodEnd: options.isRecurring ? (options.subscriptionExpiresAt ?? null) : undefined,
       });
+      if (paid.outcome === "paid") {
+        await recordReferralReward(tx, walletSettings(ctx), { orderId: order.id, paidAt: now });
+      }
       return paid.outcome;
     });
     await kickOutbox(ctx);

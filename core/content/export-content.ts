@@ -36,6 +36,8 @@ export async function exportContent(ctx: ContentContext, dir: string): Promise<E
   mkdirSync(dir, { recursive: true });
   const folders = existingCourseFolders(dir);
   const products = await ctx.prisma.product.findMany({
+    // Wallet top-ups are bookkeeping products (core/commerce/wallet/top-up-product.ts), not content.
+    where: { NOT: { slug: { startsWith: "_wallet-top-up-" } } },
     orderBy: { id: "asc" },
     include: {
       offers: { where: { active: true }, orderBy: { id: "asc" }, take: 1 },

@@ -30,6 +30,8 @@ export interface Session {
 export interface Command {
   name: string;
   staffOnly?: boolean;
+  /** With `staffOnly`: moderators may run it too (the moderation queue). */
+  moderators?: boolean;
   /** `args` split on spaces; `raw` is the whole argument text. */
   run(session: Session, args: string[], raw: string): Promise<Reply>;
   /** The guided flow this command starts, if any: the router hands it the account's next answers. */

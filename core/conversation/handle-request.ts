@@ -10,6 +10,7 @@ import type { CoreContext } from "../context.js";
 import { type LocaleCode, messages } from "../i18n/index.js";
 import { resolveMember } from "../identity/resolve-member.js";
 import { isStaff } from "../identity/roles.js";
+import { mayModerate } from "../moderation/moderation-roles.js";
 import { truncateText } from "../text.js";
 import type { Command, Session } from "./command.js";
 import { gateCommand, grantCommand, revokeCommand, roleCommand } from "./commands/creator-access.js";
@@ -20,6 +21,7 @@ import { addCourseCommand } from "./commands/creator-catalog.js";
 import { editLessonCommand, publishCommand, unpublishCommand } from "./commands/creator-edit-lessons.js";
 import { experimentsCommand } from "./commands/creator-experiments.js";
 import { draftCommand, helperCommand, unansweredCommand } from "./commands/creator-helper.js";
+import { moderationCommand } from "./commands/creator-moderation.js";
 import {
   approveCommand,
   confirmCommand,
@@ -31,11 +33,14 @@ import { askCommand } from "./commands/member-ask.js";
 import { billingCommand, paySupportCommand, termsCommand } from "./commands/member-billing.js";
 import { courseCommand, coursesCommand, helpCommand, startCommand } from "./commands/member-catalog.js";
 import { buyCommand, myCoursesCommand, ordersCommand, refundCommand } from "./commands/member-commerce.js";
+import { commentCommand, commentsCommand, replyToCommand, reportCommand } from "./commands/member-discussion.js";
 import { forYouCommand, recCommand } from "./commands/member-foryou.js";
+import { inviteCommand } from "./commands/member-invite.js";
 import { doneCommand, learnCommand, lessonCommand } from "./commands/member-learning.js";
 import { joinCommand, liveCommand } from "./commands/member-live.js";
 import { eraseCommand, myDataCommand } from "./commands/member-privacy.js";
 import { languageCommand, linkCommand, profileCommand } from "./commands/member-profile.js";
+import { helpfulCommand, replyCommand, reviewCommand, reviewsCommand, topCommand } from "./commands/member-reviews.js";
 import {
   optInCommand,
   optOutCommand,
@@ -45,6 +50,7 @@ import {
 } from "./commands/member-settings.js";
 import { trialCommand } from "./commands/member-trial.js";
 import { voteCommand } from "./commands/member-vote.js";
+import { walletCommand } from "./commands/member-wallet.js";
 import { type Reply, textReply } from "./reply.js";
 import { type ChatRequest, parseCommand } from "./request.js";
 
@@ -73,11 +79,23 @@ export const COMMANDS: readonly Command[] = [
   joinCommand,
   askCommand,
   voteCommand,
+  reviewCommand,
+  reviewsCommand,
+  helpfulCommand,
+  replyCommand,
+  topCommand,
+  commentsCommand,
+  commentCommand,
+  replyToCommand,
+  reportCommand,
+  moderationCommand,
   helperCommand,
   unansweredCommand,
   draftCommand,
   ordersCommand,
   refundCommand,
+  walletCommand,
+  inviteCommand,
   languageCommand,
   profileCommand,
   linkCommand,
@@ -139,7 +157,7 @@ export function commandList(locale: LocaleCode): { name: string; description: st
  */
 export function mayRun(role: Role, commandName: string): boolean {
   const handler = byName.get(ALIASES[commandName] ?? commandName);
-  return !handler?.staffOnly || isStaff(role);
+  return !handler?.staffOnly || isStaff(role) || (Boolean(handler.moderators) && mayModerate(role));
 }
 
 export async function handleChatRequest(ctx: CoreContext, request: ChatRequest): Promise<Reply> {

@@ -3,6 +3,9 @@
  * Markup: `**bold**` and `` `code` `` only; adapters escape the rest.
  */
 import type { ErrorCode } from "../app-error.js";
+import { discussionEn, moderationEn, moderationPendingEn } from "./discussion-en.js";
+import { reputationEn, reviewNoticesEn, reviewsEn } from "./reviews-en.js";
+import { walletEn, walletNoticesEn } from "./wallet-en.js";
 
 type P = Record<string, string | number>;
 
@@ -15,15 +18,20 @@ export const en = {
     `Welcome back, ${p.name}. /courses for the catalog, /mycourses for your library, /help for everything.`,
   referralRecorded: "You joined through a friend's invitation: thank you both!",
   helpMember:
-    "**Commands**\n/courses [tag or words] — browse or search the catalog\n/course <id> — details of one course\n/buy <id> [coupon] — buy it\n/trial <id> — start a free trial, where a course has one\n/mycourses — your library and paid channels\n/learn — continue where you left off\n/foryou — recommendations picked for you\n/lesson <course> [n] — open a lesson (course id or name)\n/live — upcoming live sessions, in your time zone\n/ask <question> — an answer from the course material, with its sources\n/orders — your orders\n/refund <order> [reason] — ask for a refund\n/language [en|zh] — 中文 / English\n/profile — your profile and invite code\n/link [code] — link your Telegram and Discord accounts\n/billing — manage your subscription\n/mydata — a copy of your data; /erase — erase it\n/paysupport — help with a payment; /terms — terms of sale\n/settings — announcements, offers, quiet hours (/optout, /optin, /quiet, /timezone)",
+    "**Commands**\n/courses [tag or words] — browse or search the catalog\n/course <id> — details of one course\n/buy <id> [coupon] — buy it\n/trial <id> — start a free trial, where a course has one\n/mycourses — your library and paid channels\n/learn — continue where you left off\n/foryou — recommendations picked for you\n/lesson <course> [n] — open a lesson (course id or name)\n/live — upcoming live sessions, in your time zone\n/comments <course> <n> — a lesson's discussion; /comment <course> <n> <text>, /replyto <comment> <text>, /report <comment> [reason]\n/ask <question> — an answer from the course material, with its sources\n/orders — your orders\n/refund <order> [reason] — ask for a refund\n/wallet — your balance and history; /wallet topup [amount] to add money\n/invite — your invite link and referral credit\n/language [en|zh] — 中文 / English\n/profile — your profile and invite code\n/link [code] — link your Telegram and Discord accounts\n/billing — manage your subscription\n/mydata — a copy of your data; /erase — erase it\n/paysupport — help with a payment; /terms — terms of sale\n/settings — announcements, offers, quiet hours (/optout, /optin, /quiet, /timezone)\n/review <course> <1-5> [text] — rate a course (again: edit; … remove)\n/reviews <course> — its reviews\n/top — members with the most reputation",
   helpStaff:
-    "**Creator commands**\n/confirm [order] — confirm a manual payment (no order: list those waiting)\n/refunds — refund requests, to approve or deny\n/grant <member> <product> [days] — give access\n/revoke <member> <product> — take access away\n/addcourse — add a course (guided), or /addcourse <price> <currency> [monthly] | <English title> | <中文标题>\n/addlesson <course> — write a lesson (guided; photos and files too)\n/editlesson <course> <n> title|title_zh|text|text_zh [value] — change it; … free on|off for a free preview\n/publish, /unpublish <course> [n] — show or hide a course or one lesson\n/gate <channel> <product ids…> — bind a paid channel to products; /gate alone lists them\n/role <member> creator|moderator|member — appoint a creator or moderator (owner only)\n/broadcast <text> — an announcement to everyone or a segment, previewed before it is sent\n/reconcile [days] — check payments, refunds and disputes against Stripe now and repair differences\n/experiments — A/B tests and their results; /experiments new price <product> <price A> <price B>, /experiments stop <key> [A|B]\n/atrisk — members most likely to leave, with why; nudge them or offer a coupon\n/helper auto|draft|off — how the answer helper works in a Q&A place (run it there; /helper lists them)\n/unanswered — questions nobody has answered\n/cancel — stop a guided step",
+    "**Creator commands**\n/confirm [order] — confirm a manual payment (no order: list those waiting)\n/refunds — refund requests, to approve or deny\n/wallet adjust <member> <amount> <currency> <note> — correct a member's wallet balance\n/grant <member> <product> [days] — give access\n/revoke <member> <product> — take access away\n/addcourse — add a course (guided), or /addcourse <price> <currency> [monthly] | <English title> | <中文标题>\n/addlesson <course> — write a lesson (guided; photos and files too)\n/editlesson <course> <n> title|title_zh|text|text_zh [value] — change it; … free on|off for a free preview\n/publish, /unpublish <course> [n] — show or hide a course or one lesson\n/gate <channel> <product ids…> — bind a paid channel to products; /gate alone lists them\n/role <member> creator|moderator|member — appoint a creator or moderator (owner only)\n/broadcast <text> — an announcement to everyone or a segment, previewed before it is sent\n/reconcile [days] — check payments, refunds and disputes against Stripe now and repair differences\n/experiments — A/B tests and their results; /experiments new price <product> <price A> <price B>, /experiments stop <key> [A|B]\n/atrisk — members most likely to leave, with why; nudge them or offer a coupon\n/helper auto|draft|off — how the answer helper works in a Q&A place (run it there; /helper lists them)\n/unanswered — questions nobody has answered\n/moderation — flagged and reported items to approve or remove (moderators too)\n/cancel — stop a guided step\n/reply <review id> <text> — answer a review in public",
   unknownCommand: (p: P) => `I don't know /${p.name}. Send /help to see what I can do.`,
   notACommand: "Send a command, for example /courses. /help lists them all.",
   cancelled: "Stopped. Nothing was saved.",
   nothingToCancel: "There is nothing to stop.",
   /** Short descriptions for platform command menus (Telegram setMyCommands, Discord slash commands). */
   commandDescriptions: {
+    review: "Rate a course 1–5 (edit or remove it)",
+    reviews: "A course's reviews",
+    helpful: "Mark a review helpful",
+    reply: "Reply to a review",
+    top: "Members with the most reputation",
     start: "Welcome and what you can do",
     trial: "Start a free trial",
     settings: "Your message settings",
@@ -77,6 +85,13 @@ export const en = {
     billing: "Manage your subscription",
     paysupport: "Help with a payment",
     terms: "Terms of sale",
+    wallet: "Your wallet: balance, top-up, history",
+    invite: "Your invite link and referral credit",
+    comments: "A lesson's discussion",
+    comment: "Comment on a lesson",
+    replyto: "Reply to a comment",
+    report: "Report a comment, answer or review",
+    moderation: "The moderation queue",
   } as Record<string, string>,
   // --- Catalog
   kind: { COURSE: "Course", ARTICLE: "Article", LIVE_SESSION: "Live session", BUNDLE: "Bundle" } as Record<
@@ -283,9 +298,17 @@ export const en = {
       "That link code is not valid (wrong, used or older than 10 minutes). Send /link on your other account for a new one.",
     LINK_CODE_SAME_PLATFORM: (_p: P) =>
       "Redeem the code on your other platform (Telegram ↔ Discord), not where you made it.",
+    TOP_UP_SPENT: (p: P) =>
+      `Order #${p.id} is a wallet top-up the member has already spent: refunding it would leave the wallet below zero. Correct the balance first (/wallet adjust) or settle it by hand.`,
+    OWN_WALLET: (_p: P) => "You can't correct your own wallet: another creator or the owner must.",
     INTERNAL: (_p: P) => "Something went wrong on our side. Nothing was lost; please try again.",
   } satisfies Record<ErrorCode, (p: P) => string>,
   usage: {
+    review: "/review <course id or name> <1-5> [text] | /review <course> remove",
+    reviews: "/reviews <course id or name> [page]",
+    helpful: "/helpful <review id>",
+    reply: "/reply <review id> <text>",
+    top: "/top",
     course: "/course <id>",
     trial: "/trial <id>",
     buy: "/buy <id> [coupon]",
@@ -316,6 +339,13 @@ export const en = {
     experiments:
       "/experiments | /experiments new price <product> <price A> <price B> | /experiments stop <key> [variant to keep]",
     atrisk: "/atrisk | /atrisk nudge <member id> | /atrisk coupon <member id>",
+    wallet: "/wallet | /wallet topup [amount] [currency | stars] | /wallet pay <order>",
+    walletAdjust: "/wallet adjust <member id or @username> <amount, e.g. 5 or -2.50> <currency> <note>",
+    comments: "/comments <course> <lesson number> [page]",
+    comment: "/comment <course> <lesson number> <your comment>",
+    replyto: "/replyto <comment id> <your reply>",
+    report: "/report <comment id> [reason] | /report answer <id> [reason] | /report review <id> [reason]",
+    moderation: "/moderation | /moderation <case> approve | remove | mute | ban",
   } as Record<string, string>,
   // --- Learning: lessons in chat
   learning: {
@@ -390,6 +420,9 @@ export const en = {
   },
   // --- Notices (sent later, through the outbox)
   notices: {
+    ...walletNoticesEn,
+    ...reviewNoticesEn,
+    staffModerationPending: moderationPendingEn,
     staffQuestionUnanswered: (p: P) =>
       `⏰ Question #${p.id} from ${p.member} has had no answer for ${p.minutes} minutes.\n“${p.question}”\n${p.link}`,
     staffQuestionFlagged: (p: P) =>
@@ -569,7 +602,8 @@ export const en = {
     askUsage: "Ask in a group: /ask <your question>. Replies to it are answers; in a forum, every topic is a question.",
     accepted: (p: P) => `✅ Answer accepted for question #${p.id}. Thank you!`,
     acceptUsage: "Reply to an answer with /accept to mark it as the accepted one.",
-    acceptForbidden: "Only the person who asked, or the creator, can accept an answer.",
+    acceptForbidden:
+      "Only the person who asked, or the creator, can accept an answer (or a community helper 🎖, one not their own).",
     notAnAnswer: "That message is not an answer in a question thread.",
     privateOnly: (p: P) => `Let's talk in private: ${p.link}`,
     paymentNeedsReview:
@@ -618,7 +652,8 @@ export const en = {
     questionRecorded: (p: P) =>
       `❓ Question #${p.id} recorded. Reply in this post to answer; the asker or the creator marks the best reply: right-click it → Apps → Accept answer.`,
     accepted: (p: P) => `✅ Answer accepted for question #${p.id}; the post is marked solved.`,
-    acceptForbidden: "Only the person who asked, or the creator, can accept an answer.",
+    acceptForbidden:
+      "Only the person who asked, or the creator, can accept an answer (or a community helper 🎖, one not their own).",
     notAnAnswer: "That message is not an answer in a Q&A post.",
     roleAboveMe: (p: P) =>
       `role @${p.role} is above my highest role @${p.mine}: drag my role above it in Server Settings → Roles / 角色 @${p.role} 高于我的最高角色 @${p.mine}：请在“服务器设置 → 身份组”中把我的角色拖到它上面`,
@@ -753,7 +788,7 @@ export const en = {
       "Here is everything Lyceum keeps about you, as a JSON file. It is personal: keep it somewhere safe. /erase deletes it.",
     privateOnly: "For your privacy, send this command in a private chat with me.",
     eraseExplain:
-      '**Erase your data**\nThis deletes your name, usernames and every linked platform account, your progress, activity, reviews, votes, recommendations and message history, and replaces the text of your questions and answers with "[erased]". Your access ends now, you leave paid channels, and running subscriptions are stopped.\n\nKept, anonymised: your orders, payments and refunds (amounts and dates), because accounting law requires it (see /terms).\n\nThis cannot be undone. Send /mydata first if you want a copy.',
+      '**Erase your data**\nThis deletes your name, usernames and every linked platform account, your progress, activity, reviews, votes, recommendations and message history, and replaces the text of your questions, answers and lesson comments with "[erased]". Your access ends now, you leave paid channels, and running subscriptions are stopped.\n\nKept, anonymised: your orders, payments and refunds (amounts and dates), because accounting law requires it (see /terms).\n\nThis cannot be undone. Send /mydata first if you want a copy.',
     buttonContinue: "Continue",
     eraseConfirm: (p: P) =>
       `**Are you sure?** Press the button within ${p.minutes} minutes to erase everything now; /cancel keeps your data.`,
@@ -797,6 +832,12 @@ export const en = {
     alreadyUsed: (p: P) =>
       `You have already had a free trial of #${p.id} (one per course). /buy ${p.id} to keep learning.`,
   },
+  discussion: discussionEn,
+  moderation: moderationEn,
+  // --- Wallet and referral credit (/wallet, /invite)
+  wallet: walletEn,
+  reviews: reviewsEn,
+  reputation: reputationEn,
   dateFormat: "en-US",
 };
 

@@ -1,7 +1,10 @@
 /**
  * 所有面向成员的文字（简体中文）。键与 en.ts 相同，由类型检查保证。
  */
+import { discussionZh, moderationPendingZh, moderationZh } from "./discussion-zh.js";
 import type { Messages } from "./en.js";
+import { reputationZh, reviewNoticesZh, reviewsZh } from "./reviews-zh.js";
+import { walletNoticesZh, walletZh } from "./wallet-zh.js";
 
 type P = Record<string, string | number>;
 
@@ -13,14 +16,19 @@ export const zh: Messages = {
   welcomeBack: (p: P) => `欢迎回来，${p.name}。/courses 查看目录，/mycourses 打开你的内容，/help 查看全部命令。`,
   referralRecorded: "你是通过朋友的邀请加入的，感谢你们！",
   helpMember:
-    "**命令**\n/courses [标签或关键词] — 浏览或搜索目录\n/course <编号> — 课程详情\n/buy <编号> [优惠码] — 购买\n/trial <编号> — 开始免费试用（限提供试用的课程）\n/mycourses — 我的内容和付费频道\n/learn — 从上次停下的地方继续学习\n/foryou — 为你挑选的推荐\n/lesson <课程> [n] — 打开一节课（课程编号或名称）\n/live — 即将开始的直播（按你的时区显示）\n/ask <问题> — 根据课程资料回答，并注明出处\n/orders — 我的订单\n/refund <订单号> [原因] — 申请退款\n/language [en|zh] — English / 中文\n/profile — 个人资料和邀请码\n/link [关联码] — 关联 Telegram 与 Discord 账号\n/billing — 管理订阅\n/mydata — 获取你的数据副本；/erase — 删除数据\n/paysupport — 付款帮助；/terms — 销售条款\n/settings — 公告、优惠、免打扰时段（/optout、/optin、/quiet、/timezone）",
+    "**命令**\n/courses [标签或关键词] — 浏览或搜索目录\n/course <编号> — 课程详情\n/buy <编号> [优惠码] — 购买\n/trial <编号> — 开始免费试用（限提供试用的课程）\n/mycourses — 我的内容和付费频道\n/learn — 从上次停下的地方继续学习\n/foryou — 为你挑选的推荐\n/lesson <课程> [n] — 打开一节课（课程编号或名称）\n/live — 即将开始的直播（按你的时区显示）\n/comments <课程> <n> — 课时讨论；/comment <课程> <n> <内容>、/replyto <评论> <内容>、/report <评论> [原因]\n/ask <问题> — 根据课程资料回答，并注明出处\n/orders — 我的订单\n/refund <订单号> [原因] — 申请退款\n/wallet — 钱包余额和记录；/wallet topup [金额] 充值\n/invite — 你的邀请链接和邀请奖励\n/language [en|zh] — English / 中文\n/profile — 个人资料和邀请码\n/link [关联码] — 关联 Telegram 与 Discord 账号\n/billing — 管理订阅\n/mydata — 获取你的数据副本；/erase — 删除数据\n/paysupport — 付款帮助；/terms — 销售条款\n/settings — 公告、优惠、免打扰时段（/optout、/optin、/quiet、/timezone）\n/review <课程> <1-5> [内容] — 评价课程（再次发送即修改；… remove 删除）\n/reviews <课程> — 课程评价\n/top — 声望排行榜",
   helpStaff:
-    "**创作者命令**\n/confirm [订单号] — 确认线下付款（不带订单号：列出待确认订单）\n/refunds — 退款申请，批准或拒绝\n/grant <成员> <产品> [天数] — 开通权限\n/revoke <成员> <产品> — 收回权限\n/addcourse — 添加课程（分步引导），或 /addcourse <价格> <币种> [monthly] | <英文标题> | <中文标题>\n/addlesson <课程> — 编写课时（分步引导，可附图片和文件）\n/editlesson <课程> <第几课> title|title_zh|text|text_zh [内容] — 修改课时；… free on|off 设为免费试看\n/publish、/unpublish <课程> [第几课] — 发布或隐藏课程或某一课\n/gate <频道> <产品编号…> — 把付费频道绑定到产品；只发 /gate 列出已绑定的频道\n/role <成员> creator|moderator|member — 任命创作者或版主（仅所有者）\n/broadcast <内容> — 向所有人或部分成员发公告，发送前可预览\n/reconcile [天数] — 立即与 Stripe 核对付款、退款和争议，并修复差异\n/experiments — A/B 测试及结果；/experiments new price <产品> <价格A> <价格B>，/experiments stop <实验> [A|B]\n/atrisk — 最可能流失的成员及原因；提醒他们或送优惠券\n/helper auto|draft|off — 设置答疑助手在答疑区的工作方式（在答疑区里发送；/helper 列出所有答疑区）\n/unanswered — 还没有人回答的问题\n/cancel — 停止当前引导步骤",
+    "**创作者命令**\n/confirm [订单号] — 确认线下付款（不带订单号：列出待确认订单）\n/refunds — 退款申请，批准或拒绝\n/wallet adjust <成员> <金额> <币种> <备注> — 更正成员的钱包余额\n/grant <成员> <产品> [天数] — 开通权限\n/revoke <成员> <产品> — 收回权限\n/addcourse — 添加课程（分步引导），或 /addcourse <价格> <币种> [monthly] | <英文标题> | <中文标题>\n/addlesson <课程> — 编写课时（分步引导，可附图片和文件）\n/editlesson <课程> <第几课> title|title_zh|text|text_zh [内容] — 修改课时；… free on|off 设为免费试看\n/publish、/unpublish <课程> [第几课] — 发布或隐藏课程或某一课\n/gate <频道> <产品编号…> — 把付费频道绑定到产品；只发 /gate 列出已绑定的频道\n/role <成员> creator|moderator|member — 任命创作者或版主（仅所有者）\n/broadcast <内容> — 向所有人或部分成员发公告，发送前可预览\n/reconcile [天数] — 立即与 Stripe 核对付款、退款和争议，并修复差异\n/experiments — A/B 测试及结果；/experiments new price <产品> <价格A> <价格B>，/experiments stop <实验> [A|B]\n/atrisk — 最可能流失的成员及原因；提醒他们或送优惠券\n/helper auto|draft|off — 设置答疑助手在答疑区的工作方式（在答疑区里发送；/helper 列出所有答疑区）\n/unanswered — 还没有人回答的问题\n/moderation — 待审核的被标记或举报内容，通过或删除（版主也可使用）\n/cancel — 停止当前引导步骤\n/reply <评价编号> <内容> — 公开回复评价",
   unknownCommand: (p: P) => `我不认识 /${p.name}。发送 /help 查看可用命令。`,
   notACommand: "请发送命令，例如 /courses。/help 列出全部命令。",
   cancelled: "已停止，没有保存任何内容。",
   nothingToCancel: "当前没有可停止的操作。",
   commandDescriptions: {
+    review: "给课程打分 1–5（可修改或删除）",
+    reviews: "课程的评价",
+    helpful: "标记评价有帮助",
+    reply: "回复评价",
+    top: "声望排行榜",
     start: "欢迎和功能介绍",
     trial: "开始免费试用",
     settings: "消息设置",
@@ -74,6 +82,13 @@ export const zh: Messages = {
     billing: "管理你的订阅",
     paysupport: "付款帮助",
     terms: "销售条款",
+    wallet: "我的钱包：余额、充值、记录",
+    invite: "邀请链接和邀请奖励",
+    comments: "课时讨论",
+    comment: "评论一节课",
+    replyto: "回复评论",
+    report: "举报评论、回答或评价",
+    moderation: "审核队列",
   } as Record<string, string>,
   // --- 目录
   kind: { COURSE: "课程", ARTICLE: "文章", LIVE_SESSION: "直播", BUNDLE: "套餐" } as Record<string, string>,
@@ -266,9 +281,17 @@ export const zh: Messages = {
     LINK_CODE_INVALID: (_p: P) =>
       "这个关联码无效（错误、已使用或已超过 10 分钟）。请在另一个账号上发送 /link 获取新的关联码。",
     LINK_CODE_SAME_PLATFORM: (_p: P) => "请在另一个平台（Telegram ↔ Discord）上使用关联码，而不是在生成它的地方。",
+    TOP_UP_SPENT: (p: P) =>
+      `订单 #${p.id} 是成员已经花掉的钱包充值：退款会使钱包余额低于零。请先更正余额（/wallet adjust）或手动处理。`,
+    OWN_WALLET: (_p: P) => "你不能更正自己的钱包：需要另一位创作者或所有者操作。",
     INTERNAL: () => "我们这边出了点问题。没有任何数据丢失，请再试一次。",
   },
   usage: {
+    review: "/review <课程编号或名称> <1-5> [内容] | /review <课程> remove",
+    reviews: "/reviews <课程编号或名称> [页码]",
+    helpful: "/helpful <评价编号>",
+    reply: "/reply <评价编号> <内容>",
+    top: "/top",
     trial: "/trial <编号>",
     course: "/course <编号>",
     buy: "/buy <编号> [优惠码]",
@@ -298,6 +321,13 @@ export const zh: Messages = {
     draft: "/draft <回答编号> approve|edit|reject",
     experiments: "/experiments | /experiments new price <产品> <价格A> <价格B> | /experiments stop <实验> [保留的变体]",
     atrisk: "/atrisk | /atrisk nudge <成员编号> | /atrisk coupon <成员编号>",
+    wallet: "/wallet | /wallet topup [金额] [币种 | stars] | /wallet pay <订单号>",
+    walletAdjust: "/wallet adjust <成员编号或 @用户名> <金额，如 5 或 -2.50> <币种> <备注>",
+    comments: "/comments <课程> <第几课> [页码]",
+    comment: "/comment <课程> <第几课> <评论内容>",
+    replyto: "/replyto <评论编号> <回复内容>",
+    report: "/report <评论编号> [原因] | /report answer <编号> [原因] | /report review <编号> [原因]",
+    moderation: "/moderation | /moderation <案件> approve | remove | mute | ban",
   } as Record<string, string>,
   // --- 学习：在聊天中上课
   learning: {
@@ -366,6 +396,9 @@ export const zh: Messages = {
   },
   // --- 通知
   notices: {
+    ...walletNoticesZh,
+    ...reviewNoticesZh,
+    staffModerationPending: moderationPendingZh,
     staffQuestionUnanswered: (p: P) =>
       `⏰ ${p.member} 的问题 #${p.id} 已经 ${p.minutes} 分钟没有人回答。\n“${p.question}”\n${p.link}`,
     staffQuestionFlagged: (p: P) =>
@@ -536,7 +569,7 @@ export const zh: Messages = {
     askUsage: "在群组中提问：/ask <你的问题>。对它的回复就是回答；在话题群组中，每个话题就是一个问题。",
     accepted: (p: P) => `✅ 问题 #${p.id} 的回答已采纳，谢谢！`,
     acceptUsage: "对某条回答回复 /accept，即可把它标为采纳的回答。",
-    acceptForbidden: "只有提问者或创作者可以采纳回答。",
+    acceptForbidden: "只有提问者或创作者可以采纳回答（社区助手 🎖 也可以，但不能采纳自己的回答）。",
     notAnAnswer: "这条消息不是问题讨论中的回答。",
     privateOnly: (p: P) => `我们私聊吧：${p.link}`,
     paymentNeedsReview: "你的星星已到账，但没有对应的待付订单。不会有损失：已通知创作者，他会为你处理。",
@@ -584,7 +617,7 @@ export const zh: Messages = {
     questionRecorded: (p: P) =>
       `❓ 问题 #${p.id} 已记录。在此帖子中回复即可回答；提问者或创作者可右键点击最佳回复 → 应用 → 采纳答案。`,
     accepted: (p: P) => `✅ 问题 #${p.id} 的答案已采纳，帖子已标记为已解决。`,
-    acceptForbidden: "只有提问者或创作者可以采纳答案。",
+    acceptForbidden: "只有提问者或创作者可以采纳答案（社区助手 🎖 也可以，但不能采纳自己的答案）。",
     notAnAnswer: "这条消息不是问答帖子中的回答。",
     roleAboveMe: (p: P) =>
       `role @${p.role} is above my highest role @${p.mine}: drag my role above it in Server Settings → Roles / 角色 @${p.role} 高于我的最高角色 @${p.mine}：请在“服务器设置 → 身份组”中把我的角色拖到它上面`,
@@ -712,7 +745,7 @@ export const zh: Messages = {
     mydataSent: "这是 Lyceum 保存的关于你的全部数据（JSON 文件）。内容属于个人信息，请妥善保管。/erase 可将其删除。",
     privateOnly: "为保护你的隐私，请在与我的私聊中发送此命令。",
     eraseExplain:
-      '**删除你的数据**\n这将删除你的名字、用户名和所有已关联的平台账号，以及学习进度、活动记录、评价、投票、推荐和消息记录，并把你提问和回答的文字替换为 "[erased]"。你的访问权限立即结束，你会离开付费频道，进行中的订阅会被停止。\n\n匿名保留：你的订单、付款和退款（金额与日期），这是会计法规的要求（见 /terms）。\n\n此操作无法撤销。如需副本，请先发送 /mydata。',
+      '**删除你的数据**\n这将删除你的名字、用户名和所有已关联的平台账号，以及学习进度、活动记录、评价、投票、推荐和消息记录，并把你的提问、回答和课时评论的文字替换为 "[erased]"。你的访问权限立即结束，你会离开付费频道，进行中的订阅会被停止。\n\n匿名保留：你的订单、付款和退款（金额与日期），这是会计法规的要求（见 /terms）。\n\n此操作无法撤销。如需副本，请先发送 /mydata。',
     buttonContinue: "继续",
     eraseConfirm: (p: P) =>
       `**确定吗？** 请在 ${p.minutes} 分钟内按下按钮，立即删除全部数据；发送 /cancel 则保留数据。`,
@@ -748,5 +781,11 @@ export const zh: Messages = {
     noTrial: (p: P) => `#${p.id} 不提供免费试用。发送 /course ${p.id} 查看价格。`,
     alreadyUsed: (p: P) => `你已经试用过 #${p.id}（每门课程限一次）。发送 /buy ${p.id} 继续学习。`,
   },
+  discussion: discussionZh,
+  moderation: moderationZh,
+  // --- 钱包与邀请奖励（/wallet、/invite）
+  wallet: walletZh,
+  reviews: reviewsZh,
+  reputation: reputationZh,
   dateFormat: "zh-CN",
 };

@@ -72,6 +72,9 @@ export async function eraseMember(ctx: CoreContext, options: { memberId: number 
         where: { requestedById: memberId, NOT: { reason: "" } },
         data: { reason: ERASED_TEXT },
       });
+      // Lesson comments keep their place (others replied to them); their text and platform copies' handles go.
+      await tx.lessonComment.updateMany({ where: { memberId }, data: { body: ERASED_TEXT, messageRef: null } });
+      await tx.moderationReport.updateMany({ where: { reporterId: memberId }, data: { reason: "" } });
       const where = { memberId };
       await tx.lessonProgress.deleteMany({ where });
       await tx.activityEvent.deleteMany({ where });
@@ -79,6 +82,9 @@ export async function eraseMember(ctx: CoreContext, options: { memberId: number 
       await tx.recommendation.deleteMany({ where });
       await tx.answerVote.deleteMany({ where });
       await tx.review.deleteMany({ where });
+      // Their helpful votes on others' reviews go (the points they gave stay with those authors); their own points go.
+      await tx.reviewVote.deleteMany({ where });
+      await tx.reputationEvent.deleteMany({ where });
       await tx.delivery.deleteMany({ where });
       await tx.experimentAssignment.deleteMany({ where });
       await tx.linkCode.deleteMany({ where });
@@ -96,6 +102,7 @@ export async function eraseMember(ctx: CoreContext, options: { memberId: number 
           referredById: null,
           role: "MEMBER",
           reputation: 0,
+          helperSince: null,
           announcementsOptOut: true,
           marketingOptOut: true,
           timeZone: "UTC",

@@ -32,6 +32,7 @@ export async function exportMemberData(ctx: CoreContext, options: { memberId: nu
       quietHoursStart: true,
       quietHoursEnd: true,
       reputation: true,
+      helperSince: true,
       createdAt: true,
       lastSeenAt: true,
       stripeCustomerId: true,
@@ -182,7 +183,18 @@ export async function exportMemberData(ctx: CoreContext, options: { memberId: nu
     }),
     prisma.review.findMany({
       where: { memberId },
-      select: { productId: true, rating: true, body: true, createdAt: true },
+      select: {
+        id: true,
+        productId: true,
+        rating: true,
+        body: true,
+        reply: true,
+        repliedAt: true,
+        hiddenAt: true,
+        helpfulCount: true,
+        createdAt: true,
+        updatedAt: true,
+      },
       orderBy: { id: "asc" },
     }),
     // Metadata only: a broadcast's text was written for everyone, not kept about this member.
@@ -214,6 +226,48 @@ export async function exportMemberData(ctx: CoreContext, options: { memberId: nu
       select: { experiment: { select: { key: true } }, variant: true, assignedAt: true, convertedAt: true },
     }),
   ]);
+  // Referral credit: what they earned by inviting (the invitees, other people, left out) and what their own first
+  // payment earned the member who invited them (that member left out).
+  const referralSelect = { orderId: true, amount: true, currency: true, status: true, clearsAt: true, paidAt: true };
+  const [referralRewardsEarned, referralOfFirstPayment] = await Promise.all([
+    prisma.referralReward.findMany({
+      where: { inviterId: memberId },
+      select: { ...referralSelect, orderId: false, createdAt: true },
+      orderBy: { id: "asc" },
+    }),
+    prisma.referralReward.findUnique({ where: { inviteeId: memberId }, select: referralSelect }),
+  ]);
+  // Community standing: their helpful votes on reviews and every reputation event (its sum is their reputation).
+  const [reviewVotes, reputationEvents] = await Promise.all([
+    prisma.reviewVote.findMany({ where: { memberId }, select: { reviewId: true, createdAt: true } }),
+    prisma.reputationEvent.findMany({
+      where: { memberId },
+      select: { points: true, reason: true, createdAt: true },
+      orderBy: { id: "asc" },
+    }),
+  ]);
+  // Lesson discussion: their comments (hidden ones too, with why) and the reports they made.
+  const [lessonComments, moderationReports] = await Promise.all([
+    prisma.lessonComment.findMany({
+      where: { memberId },
+      select: {
+        id: true,
+        lessonId: true,
+        parentId: true,
+        body: true,
+        platform: true,
+        hiddenAt: true,
+        flaggedReason: true,
+        createdAt: true,
+      },
+      orderBy: { id: "asc" },
+    }),
+    prisma.moderationReport.findMany({
+      where: { reporterId: memberId },
+      select: { case: { select: { target: true, targetId: true } }, reason: true, createdAt: true },
+      orderBy: { id: "asc" },
+    }),
+  ]);
   return {
     format: MEMBER_EXPORT_FORMAT,
     exportedAt: ctx.clock.now(),
@@ -223,6 +277,8 @@ export async function exportMemberData(ctx: CoreContext, options: { memberId: nu
     subscriptions,
     entitlements,
     wallets,
+    referralRewardsEarned,
+    referralOfFirstPayment,
     couponUses: couponUses.map((use) => ({ coupon: use.coupon.code, orderId: use.orderId, createdAt: use.createdAt })),
     lessonProgress,
     activity,
@@ -230,6 +286,10 @@ export async function exportMemberData(ctx: CoreContext, options: { memberId: nu
     answers,
     answerVotes: votes,
     reviews,
+    reviewVotes,
+    reputationEvents,
+    lessonComments,
+    moderationReports: moderationReports.map((r) => ({ ...r.case, reason: r.reason, createdAt: r.createdAt })),
     deliveries,
     churnScores,
     recommendations,

@@ -7,8 +7,11 @@ import { randomInt } from "node:crypto";
 import type { Platform, Role } from "../../prisma/generated/enums.js";
 import { addToOutbox, kickOutbox } from "../access/outbox.js";
 import { AppError } from "../app-error.js";
+import { communitySettings } from "../community/community-settings.js";
+import { mergeReputation } from "../community/reputation/merge-reputation.js";
 import type { CoreContext, Transaction } from "../context.js";
 import { flushActivity } from "../learning/record-activity.js";
+import { mergeModeration } from "../moderation/merge-moderation.js";
 
 export const LINK_CODE_MINUTES = 10;
 const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I: codes are typed by hand
@@ -47,7 +50,8 @@ export async function redeemLinkCode(
     if (row.platform === options.platform) throw new AppError("LINK_CODE_SAME_PLATFORM");
     const used = await tx.linkCode.updateMany({ where: { code, usedAt: null }, data: { usedAt: now } });
     if (used.count === 0) throw new AppError("LINK_CODE_INVALID");
-    await mergeMembers(tx, { into: row.memberId, from: options.memberId });
+    const { helperReputation } = communitySettings(ctx);
+    await mergeMembers(tx, { into: row.memberId, from: options.memberId, helperReputation });
     await addToOutbox(tx, { kind: "access.sync", memberId: row.memberId });
     return { outcome: "linked", memberId: row.memberId };
   });
@@ -56,7 +60,10 @@ export async function redeemLinkCode(
 }
 
 /** Moves everything of member `from` to member `into`, then deletes `from`. Rows unique per member keep one copy. */
-async function mergeMembers(tx: Transaction, ids: { into: number; from: number }): Promise<void> {
+async function mergeMembers(
+  tx: Transaction,
+  ids: { into: number; from: number; helperReputation: number },
+): Promise<void> {
   const { into, from } = ids;
   const [target, source] = await Promise.all([
     tx.member.findUniqueOrThrow({ where: { id: into } }),
@@ -81,12 +88,12 @@ async function mergeMembers(tx: Transaction, ids: { into: number; from: number }
   await tx.product.updateMany({ where: { creatorId: from }, data: { creatorId: into } });
   await tx.linkCode.updateMany({ where: { memberId: from }, data: moveTo });
   await tx.member.updateMany({ where: { referredById: from, id: { not: into } }, data: { referredById: into } });
+  // Reviews (the newer of two on one product stays), review votes and reputation events; the reputation is then the
+  // sum of the moved events, without the points the two accounts gave each other.
+  await mergeReputation(tx, { into, from, helperReputation: ids.helperReputation });
+  // Lesson comments, reports and moderation cases; a ban or mute on either account stays.
+  await mergeModeration(tx, { into, from });
   // Unique per member: keep the target's copy.
-  const reviewed = (await tx.review.findMany({ where: { memberId: into }, select: { productId: true } })).map(
-    (r) => r.productId,
-  );
-  await tx.review.deleteMany({ where: { memberId: from, productId: { in: reviewed } } });
-  await tx.review.updateMany({ where: { memberId: from }, data: moveTo });
   const coupons = (await tx.couponRedemption.findMany({ where: { memberId: into }, select: { couponId: true } })).map(
     (c) => c.couponId,
   );
@@ -149,13 +156,24 @@ async function mergeMembers(tx: Transaction, ids: { into: number; from: number }
     await tx.wallet.update({ where: { id: targetWallet.id }, data: { balance: { increment: sourceWallet.balance } } });
     await tx.wallet.delete({ where: { id: sourceWallet.id } });
   }
+  // Referral rewards: the source's as inviter follow it; as invitee (one reward per invitee, ever) the target's stands
+  // when both have one. A pending reward that now names one member on both sides is void: nobody invites themselves.
+  await tx.referralReward.updateMany({ where: { inviterId: from }, data: { inviterId: into } });
+  if (await tx.referralReward.count({ where: { inviteeId: into } })) {
+    await tx.referralReward.deleteMany({ where: { inviteeId: from } });
+  } else {
+    await tx.referralReward.updateMany({ where: { inviteeId: from }, data: { inviteeId: into } });
+  }
+  await tx.referralReward.updateMany({
+    where: { inviterId: into, inviteeId: into, status: "PENDING" },
+    data: { status: "VOID" },
+  });
   const role = ROLE_RANK[source.role] > ROLE_RANK[target.role] ? source.role : target.role;
   await tx.member.update({
     where: { id: into },
     data: {
       role,
       referredById: target.referredById ?? (source.referredById === into ? null : source.referredById),
-      reputation: { increment: source.reputation },
       announcementsOptOut: target.announcementsOptOut || source.announcementsOptOut,
       marketingOptOut: target.marketingOptOut || source.marketingOptOut,
     },

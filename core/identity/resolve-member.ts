@@ -44,7 +44,7 @@ function revive<T>(row: Record<string, unknown>): T {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
     out[key] =
-      typeof value === "string" && /(At|Since)$/.test(key) && /^\d{4}-\d\d-\d\dT/.test(value)
+      typeof value === "string" && /(At|Since|Until)$/.test(key) && /^\d{4}-\d\d-\d\dT/.test(value)
         ? new Date(/[Zz]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`)
         : value;
   }

@@ -27,6 +27,8 @@ export interface DiscordHarness {
   /** The owner's Discord user (OWNER_ACCOUNTS=discord:<id>). */
   creator: FakeUser;
   forumId: string;
+  /** The text channel where lessons get discussion threads (LESSON_DISCUSSION_CHANNEL_ID), with `discussion: true`. */
+  discussionId: string | null;
   /** A new user who joins the guild. */
   member(name: string): FakeUser;
   /** Runs a slash command and returns the reply once it and everything it started are done. */
@@ -42,11 +44,14 @@ export interface DiscordHarness {
   close(): Promise<void>;
 }
 
-export async function createDiscordHarness(options: { stripe?: boolean } = {}): Promise<DiscordHarness> {
+export async function createDiscordHarness(
+  options: { stripe?: boolean; discussion?: boolean } = {},
+): Promise<DiscordHarness> {
   const h = await createHarness({ stripe: options.stripe ?? true });
   const discord = await startDiscordFake({ token: DISCORD_TOKEN });
   discord.addTextChannel("general");
   const forumId = discord.addForum("questions", ["Solved", "Python"]);
+  const discussionId = options.discussion ? discord.addTextChannel("lesson-talk") : null;
   const creator = discord.user("Creator");
   discord.addMember(creator);
   h.ctx.config.ownerAccounts.push(`discord:${creator.id}`);
@@ -55,6 +60,7 @@ export async function createDiscordHarness(options: { stripe?: boolean } = {}): 
     applicationId: discord.applicationId,
     guildId: discord.guildId,
     qaForumId: forumId,
+    discussionChannelId: discussionId,
     apiBase: discord.apiBase,
     sweepIntervalMs: 0,
   });
@@ -102,6 +108,7 @@ export async function createDiscordHarness(options: { stripe?: boolean } = {}): 
     bot,
     creator,
     forumId,
+    discussionId,
     member(name) {
       const user = discord.user(name);
       discord.addMember(user);

@@ -37,6 +37,13 @@ describe("translations", () => {
       "insights.buttonForYouDetails",
       "insights.atRiskLine",
       "billing.custom",
+      "usage.top",
+      "reviews.line",
+      "reviews.lineStaff",
+      "reputation.topLine",
+      "discussion.comment",
+      "discussion.reply",
+      "discussion.mirrored",
     ]);
     const params = { name: "x", id: 1, order: 2, gate: "g", days: 3, refund: 4, code: "C", title: "t", price: "$1" };
     const entries = (object: object, prefix = ""): [string, unknown][] =>

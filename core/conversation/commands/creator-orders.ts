@@ -98,7 +98,9 @@ function decideCommand(name: "approve" | "deny"): Command {
           return textReply(
             result.inStars
               ? m.refundDoneStars({ order: result.orderId })
-              : m.refundDoneManual({ order: result.orderId }),
+              : result.toWallet
+                ? m.wallet.refundDoneWallet({ order: result.orderId })
+                : m.refundDoneManual({ order: result.orderId }),
           );
         case "sent-to-provider":
           return textReply(stripeRefundText(m, locale, member.timeZone, result));

@@ -16,7 +16,7 @@ type Opened = Extract<OpenLessonResult, { ok: true }>;
 type Refused = Exclude<LessonAccess, { ok: true }>;
 
 /** The lesson message: heading, body in the reader's language (else the other one, with a note), files, buttons. */
-export function lessonReply(session: Session, opened: Opened): Reply {
+export function lessonReply(session: Session, opened: Opened, options: { comments?: number } = {}): Reply {
   const { m, locale } = session;
   const { course, lesson, number } = opened;
   const total = course.lessons.length;
@@ -45,6 +45,12 @@ export function lessonReply(session: Session, opened: Opened): Reply {
   const more: Button[] = [];
   if (opened.via === "PREVIEW") more.push(...buyButton(session, course));
   more.push({ label: m.learning.buttonContents, action: `course ${course.id}` });
+  if (options.comments !== undefined) {
+    more.push({
+      label: m.discussion.buttonDiscuss({ count: options.comments }),
+      action: `comments ${course.id} ${number}`,
+    });
+  }
 
   const message: ReplyMessage = { text: lines.join("\n"), buttons: [navigation, more] };
   if (body.trim()) message.markdown = body;

@@ -16,6 +16,7 @@ import { offerPrice, productSummary, productTitle } from "../format.js";
 import { type Button, escapeMarkup, type Reply, reply, textReply } from "../reply.js";
 import { showLesson } from "./member-learning.js";
 import { liveSessionSection } from "./member-live.js";
+import { reviewSection } from "./member-reviews.js";
 
 function trialOf(session: Session, productId: number) {
   return session.ctx.prisma.trial.findUnique({
@@ -58,6 +59,9 @@ async function showProduct(session: Session, productId: number): Promise<Reply> 
     lines.push(terms.join(" · "));
   }
   if (product.tags.length) lines.push(m.catalogTags({ tags: product.tags.map((t) => `#${t.tag.slug}`).join(" ") }));
+  // The average of the visible reviews and the latest ones, with a button to all of them.
+  const reviews = await reviewSection(session, product.id);
+  lines.push(...reviews.lines);
   // Lessons as this reader sees them (members: published ones), numbered as /lesson counts them, done ones marked.
   const staff = isStaff(session.member.role);
   const lessons = lessonsFor(product, { staff });
@@ -100,6 +104,7 @@ async function showProduct(session: Session, productId: number): Promise<Reply> 
     if (preview >= 0)
       buttons.push([{ label: m.learning.buttonPreview, action: `lesson ${product.id} ${preview + 1}` }]);
   }
+  buttons.push(...reviews.buttons);
   buttons.push([{ label: m.buttonCatalog, action: "courses" }]);
   return textReply(lines.join("\n"), buttons);
 }
@@ -136,7 +141,8 @@ export const startCommand: Command = {
 export const helpCommand: Command = {
   name: "help",
   async run({ m, member }) {
-    return textReply(isStaff(member.role) ? `${m.helpMember}\n\n${m.helpStaff}` : m.helpMember);
+    if (isStaff(member.role)) return textReply(`${m.helpMember}\n\n${m.helpStaff}`);
+    return textReply(member.role === "MODERATOR" ? `${m.helpMember}\n\n${m.moderation.help}` : m.helpMember);
   },
 };
 

@@ -18,6 +18,7 @@ import { truncateText } from "../../text.js";
 import { type Command, idArgument, type Session } from "../command.js";
 import { productSummary, productTitle } from "../format.js";
 import { type Button, type Reply, reply, textReply } from "../reply.js";
+import { walletPayButton } from "./member-wallet.js";
 
 export const buyCommand: Command = {
   name: "buy",
@@ -46,11 +47,18 @@ export const buyCommand: Command = {
     const title = productTitle(locale, order.product);
     if (order.status === "PAID")
       return textReply(m.orderFree({ title }), [[{ label: m.buttonOpen, action: "mycourses" }]]);
-    if (inStars) return starsInvoiceReply(session, order, coupon, stripeAllowed);
+    // A wallet balance that covers the price pays with one tap (one-time offers only; see member-wallet.ts).
+    const fromWallet = await walletPayButton(session, order);
+    if (inStars) {
+      const invoice = starsInvoiceReply(session, order, coupon, stripeAllowed);
+      const first = invoice.messages[0];
+      if (fromWallet && first) first.buttons = [[fromWallet], ...(first.buttons ?? [])];
+      return invoice;
+    }
 
     const price = formatMoney(order.amount, order.currency, locale);
     const lines = orderLines(session, order, coupon);
-    const buttons: Button[][] = [];
+    const buttons: Button[][] = fromWallet ? [[fromWallet]] : [];
     const url = stripeAllowed ? await startCheckout(ctx, { orderId: order.id, locale }) : null;
     if (url) {
       lines.push("", m.payByStripe);

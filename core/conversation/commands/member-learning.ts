@@ -4,6 +4,7 @@
  * command the member could have typed, and gets the same refusal.
  */
 import { AppError } from "../../app-error.js";
+import { countLessonComments } from "../../community/discussion/list-lesson-comments.js";
 import { localized } from "../../i18n/index.js";
 import { completeLesson } from "../../learning/complete-lesson.js";
 import { continueLearning } from "../../learning/continue-learning.js";
@@ -39,7 +40,8 @@ function numberArgument(value: string | undefined, session: Session): number | u
  */
 export async function showLesson(session: Session, target: DecideLessonAccessOptions["target"]): Promise<Reply> {
   const opened = await openLesson(session.ctx, { member: session.member, target });
-  return opened.ok ? lessonReply(session, opened) : lessonRefusal(session, opened, target);
+  if (!opened.ok) return lessonRefusal(session, opened, target);
+  return lessonReply(session, opened, { comments: await countLessonComments(session.ctx, opened.lesson.id) });
 }
 
 export const lessonCommand: Command = {
@@ -103,6 +105,13 @@ export const doneCommand: Command = {
     if (number < total) row.push({ label: m.learning.buttonNext, action: `lesson ${course.id} ${number + 1}` });
     else if (doneCount < total) row.push({ label: m.learning.buttonContinueCourse, action: `lesson ${course.id}` });
     row.push({ label: m.learning.buttonContents, action: `course ${course.id}` });
+    // The whole course done: ask for a rating, one tap (each button is `/review <course> <n>`, checked as typed).
+    if (done.firstTime && doneCount === total) {
+      const title = productTitle(locale, course);
+      lines.push("", m.reviews.rateCourse({ course: title, id: course.id }));
+      const rate = [1, 2, 3, 4, 5].map((n) => ({ label: "★".repeat(n), action: `review ${course.id} ${n}` }));
+      return textReply(lines.join("\n"), [row, rate]);
+    }
     return textReply(lines.join("\n"), [row]);
   },
 };

@@ -176,6 +176,10 @@ export class DiscordFake {
   guildCommands: Record<string, unknown>[] = [];
   /** Every REST request the bot made, with the status it got. */
   readonly requests: RecordedRequest[] = [];
+  /** Users the bot banned from the guild (`PUT /guilds/:id/bans/:user`). */
+  readonly bans = new Set<string>();
+  /** Timeouts the bot set (`communication_disabled_until` of a member), by user id. */
+  readonly timeouts = new Map<string, string>();
   /** Users whose DMs are closed (50007). */
   readonly closedDms = new Set<string>();
   /** Messages the bot posted through `POST /channels/:id/messages`. */
@@ -377,13 +381,19 @@ export class DiscordFake {
     return id;
   }
 
-  /** A message in a channel or thread (MESSAGE_CREATE). */
-  post(author: FakeUser, channelId: string, content: string): string {
-    return this.postMessage(author, channelId, content, snowflake()).id;
+  /** A message in a channel or thread (MESSAGE_CREATE); `replyTo` makes it a reply to that message. */
+  post(author: FakeUser, channelId: string, content: string, options: { replyTo?: string } = {}): string {
+    return this.postMessage(author, channelId, content, snowflake(), options.replyTo).id;
   }
 
-  private postMessage(author: FakeUser, channelId: string, content: string, id: string): FakeMessage {
+  private postMessage(author: FakeUser, channelId: string, content: string, id: string, replyTo?: string): FakeMessage {
     const message = this.message(id, channelId, author, content);
+    if (replyTo) {
+      Object.assign(message, {
+        type: 19,
+        message_reference: { message_id: replyTo, channel_id: channelId, guild_id: this.guildId },
+      });
+    }
     this.messages.set(id, message);
     const member = this.members.get(author.id);
     this.dispatch("MESSAGE_CREATE", {
@@ -908,6 +918,51 @@ export class DiscordFake {
         return ok(channel);
       }
     }
+    if (at(/^\/channels\/(\d+)\/threads$/) && method === "POST") {
+      const parent = this.channels.get(m[1]!);
+      if (!parent) throw new HttpProblem(404, { message: "Unknown Channel", code: 10003 });
+      if (parent.type !== 0)
+        throw new HttpProblem(400, { message: "Cannot execute action on this channel type", code: 50024 });
+      const id = snowflake();
+      const now = new Date().toISOString();
+      const thread: FakeChannel = {
+        id,
+        type: Number(payload.type ?? 11),
+        name: String(payload.name ?? ""),
+        guild_id: this.guildId,
+        parent_id: parent.id,
+        owner_id: this.botUser.id,
+        flags: 0,
+        message_count: 0,
+        member_count: 1,
+        rate_limit_per_user: 0,
+        last_message_id: null,
+        thread_metadata: {
+          archived: false,
+          auto_archive_duration: Number(payload.auto_archive_duration ?? 1440),
+          archive_timestamp: now,
+          locked: false,
+        },
+      };
+      this.channels.set(id, thread);
+      this.dispatch("THREAD_CREATE", { ...thread, newly_created: true });
+      return { status: 201, body: thread };
+    }
+    if (at(/^\/guilds\/(\d+)\/bans\/(\d+)$/) && method === "PUT") {
+      this.requireModerationRight();
+      this.bans.add(m[2]!);
+      this.members.delete(m[2]!);
+      return { status: 204, body: null };
+    }
+    if (at(/^\/guilds\/(\d+)\/members\/(\d+)$/) && method === "PATCH") {
+      const member = this.members.get(m[2]!);
+      if (!member) throw new HttpProblem(404, { message: "Unknown Member", code: 10007 });
+      if ("communication_disabled_until" in payload) {
+        this.requireModerationRight();
+        this.timeouts.set(m[2]!, String(payload.communication_disabled_until));
+      }
+      return ok(member);
+    }
     if (at(/^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/)) {
       return this.changeRole(method, m[2]!, m[3]!);
     }
@@ -928,6 +983,13 @@ export class DiscordFake {
     if (at(/^\/guilds\/(\d+)\/roles$/) && method === "GET") return ok([...this.roles.values()]);
     if (at(/^\/guilds\/(\d+)$/) && method === "GET") return ok(this.guildPayload());
     throw new HttpProblem(404, { message: `404: Not Found (${method} ${p})`, code: 0 });
+  }
+
+  /** Bans and timeouts need Ban Members / Moderate Members: false, and the fake answers 50013 Missing Permissions. */
+  moderationRight = true;
+
+  private requireModerationRight(): void {
+    if (!this.moderationRight) throw new HttpProblem(403, { message: "Missing Permissions", code: 50013 });
   }
 
   private changeRole(method: string, userId: string, roleId: string): { status: number; body: unknown } {

@@ -40,7 +40,14 @@ interface FakeChat {
   members: Map<number, string>;
   joinRequests: Set<number>;
   botStatus: "administrator" | "member" | "left" | "kicked";
-  botRights: { can_invite_users: boolean; can_restrict_members: boolean; can_manage_topics: boolean };
+  botRights: {
+    can_invite_users: boolean;
+    can_restrict_members: boolean;
+    can_manage_topics: boolean;
+    can_promote_members: boolean;
+  };
+  /** Administrators' custom titles (setChatAdministratorCustomTitle), by user id. */
+  customTitles: Map<number, string>;
 }
 
 interface Failure {
@@ -184,10 +191,27 @@ export class BotApiFake {
       members: new Map(),
       joinRequests: new Set(),
       botStatus: options.botStatus ?? "administrator",
-      botRights: { can_invite_users: true, can_restrict_members: true, can_manage_topics: true },
+      botRights: {
+        can_invite_users: true,
+        can_restrict_members: true,
+        can_manage_topics: true,
+        can_promote_members: true,
+      },
+      customTitles: new Map(),
     };
     this.chats.set(id, chat);
     return chat;
+  }
+
+  /** The custom title `userId` carries in the chat as an administrator (setChatAdministratorCustomTitle), if any. */
+  customTitleOf(chatId: number, userId: number): string | null {
+    const chat = this.chats.get(chatId);
+    return chat?.members.get(userId) === "administrator" ? (chat.customTitles.get(userId) ?? null) : null;
+  }
+
+  /** A chat member's status ("member", "administrator", "left" …), as getChatMember reports it. */
+  statusOf(chatId: number, userId: number): string {
+    return this.chats.get(chatId)?.members.get(userId) ?? "left";
   }
 
   /** The next `times` calls of `method` (optionally to one chat) fail with this Bot API error. */
@@ -898,14 +922,58 @@ export class BotApiFake {
         }
         return true;
       }
+      case "promoteChatMember": {
+        // Like Telegram: any right given makes the user an administrator, all rights off demotes them.
+        const chat = this.requireKnownChat(p.chat_id);
+        this.botMayManage(chat, "can_promote_members");
+        const userId = Number(p.user_id);
+        const status = chat.members.get(userId);
+        if (!status || status === "left" || status === "kicked")
+          throw new ApiError(400, "Bad Request: USER_NOT_PARTICIPANT");
+        if (status === "creator") throw new ApiError(400, "Bad Request: not enough rights");
+        const rights = Object.entries(p).filter(
+          ([key, value]) => key.startsWith("can_") && (value === true || value === "true"),
+        );
+        chat.members.set(userId, rights.length ? "administrator" : "member");
+        if (!rights.length) chat.customTitles.delete(userId);
+        return true;
+      }
+      case "setChatAdministratorCustomTitle": {
+        const chat = this.requireKnownChat(p.chat_id);
+        this.botMayManage(chat, "can_promote_members");
+        const userId = Number(p.user_id);
+        if (chat.members.get(userId) !== "administrator")
+          throw new ApiError(400, "Bad Request: user is not an administrator");
+        chat.customTitles.set(userId, String(p.custom_title ?? ""));
+        return true;
+      }
       case "getChatMember": {
         const chat = this.requireKnownChat(p.chat_id);
         const userId = Number(p.user_id);
         if (userId === BOT_USER.id) return { user: BOT_USER, status: chat.botStatus, ...chat.botRights };
         const user = this.users.get(userId) ?? { id: userId, is_bot: false, first_name: String(userId) };
         const status = chat.members.get(userId) ?? "left";
+        const title = chat.customTitles.get(userId);
+        if (status === "administrator" && title) return { user, status, custom_title: title };
         if (status === "restricted") return { user, status, is_member: true, until_date: 0 };
         return status === "kicked" ? { user, status, until_date: 0 } : { user, status };
+      }
+      case "createForumTopic": {
+        const chat = this.requireKnownChat(p.chat_id);
+        if (!chat.is_forum) throw new ApiError(400, "Bad Request: the chat is not a forum");
+        this.botMayManage(chat, "can_manage_topics");
+        const name = String(p.name ?? "");
+        if (name.length < 1 || name.length > 128) throw new ApiError(400, "Bad Request: TOPIC_NAME_INVALID");
+        return { message_thread_id: this.nextMessageId++, name, icon_color: 0x6fb9f0 };
+      }
+      case "restrictChatMember": {
+        const chat = this.requireKnownChat(p.chat_id);
+        this.botMayManage(chat, "can_restrict_members");
+        const userId = Number(p.user_id);
+        const status = chat.members.get(userId);
+        if (!status || status === "left" || status === "kicked") throw new ApiError(400, "Bad Request: user not found");
+        chat.members.set(userId, "restricted");
+        return true;
       }
       case "getChat": {
         const chat = this.requireKnownChat(p.chat_id);
