@@ -28,6 +28,7 @@ import { notifyPaymentReceived, redeemCoupon } from "./mark-order-paid.js";
 import { formatMoney } from "./pricing.js";
 import { recordReferralReward } from "./referrals/record-referral-reward.js";
 import { recordCheckoutTrial, recordTrialConversion } from "./trials/start-trial.js";
+import { returnWalletSpendPaidTwice } from "./wallet/refund-to-wallet.js";
 import { creditTopUp, reverseTopUp } from "./wallet/settle-top-up.js";
 import { isTopUpProduct } from "./wallet/top-up-product.js";
 import { walletSettings } from "./wallet/wallet-settings.js";
@@ -79,8 +80,10 @@ export async function applyCheckoutState(
   // A subscription that starts with a trial uses up the member's one trial of the product; its first charge converts.
   if (subscription?.status === "TRIALING" && subscription.currentPeriodEnd)
     await recordCheckoutTrial(tx, { ...order, endsAt: subscription.currentPeriodEnd, now });
-  if (state.payments.some((p) => p.paid && p.amount > 0))
-    await recordTrialConversion(tx, { memberId: order.memberId, productId: order.productId, at: now });
+  const paidByCard = state.payments.some((p) => p.paid && p.amount > 0);
+  if (paidByCard) await recordTrialConversion(tx, { memberId: order.memberId, productId: order.productId, at: now });
+  // Paid from the wallet and then on the card page the same /buy opened: the wallet gets its money back.
+  if (paidByCard && order.provider === "WALLET") await returnWalletSpendPaidTwice(tx, order);
 
   const payments = await tx.payment.findMany({ where: { orderId: order.id }, orderBy: { id: "asc" } });
   if (payments.length === 0) {

@@ -27,6 +27,7 @@ export const walletEn = {
     `How much would you like to add to your ${p.currency} wallet? Or send /wallet topup <amount>.`,
   chooseStars: "How many Stars would you like to add? Or send /wallet topup <number of Stars> stars.",
   topUpOrder: (p: P) => `**Top-up #${p.order}**: ${p.amount} to your wallet.`,
+  topUpConfirmed: (p: P) => `Top-up #${p.order} confirmed: the member's wallet is credited.`,
   topUpTooLarge: (p: P) => `A single top-up can be at most ${p.max}.`,
   starsOnlyInTelegram: "Stars top-ups are paid in Telegram: send /wallet topup there.",
   buttonPay: (p: P) => `Pay from wallet (balance ${p.balance})`,
@@ -59,6 +60,8 @@ export const walletNoticesEn = {
     `Your wallet was corrected by ${p.amount}${p.note ? ` (“${p.note}”)` : ""}. Balance: ${p.balance}. /wallet`,
   referralCredited: (p: P) =>
     `🎁 A friend you invited is a paying member now: ${p.amount} was added to your wallet. Balance: ${p.balance}. /wallet`,
+  walletPaidTwice: (p: P) =>
+    `Order #${p.order} was paid by card as well as from your wallet: the ${p.amount} taken from your wallet is back in it. /wallet`,
   refundedToWallet: (p: P) => `Order #${p.order} has been refunded to your wallet and its access closed. /wallet`,
   staffTopUpSpent: (p: P) =>
     `⚠️ Top-up order #${p.order} (${p.amount}) was refunded or disputed, but the member's wallet holds only ${p.balance}: the credit was not taken back. Settle it by hand (/wallet adjust).`,

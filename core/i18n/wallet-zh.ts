@@ -27,6 +27,7 @@ export const walletZh: typeof walletEn = {
   chooseAmount: (p: P) => `要向你的 ${p.currency} 钱包充值多少？也可以发送 /wallet topup <金额>。`,
   chooseStars: "要充值多少 Stars？也可以发送 /wallet topup <Stars 数量> stars。",
   topUpOrder: (p: P) => `**充值单 #${p.order}**：向钱包充值 ${p.amount}。`,
+  topUpConfirmed: (p: P) => `充值 #${p.order} 已确认：金额已存入成员的钱包。`,
   topUpTooLarge: (p: P) => `单次充值最多 ${p.max}。`,
   starsOnlyInTelegram: "Stars 充值需在 Telegram 中支付：请在那里发送 /wallet topup。",
   buttonPay: (p: P) => `用钱包支付（余额 ${p.balance}）`,
@@ -53,6 +54,8 @@ export const walletNoticesZh: typeof walletNoticesEn = {
   walletToppedUp: (p: P) => `💰 已收到充值 #${p.order}：${p.amount}。钱包余额：${p.balance}。/wallet`,
   walletAdjusted: (p: P) => `你的钱包已更正 ${p.amount}${p.note ? `（“${p.note}”）` : ""}。余额：${p.balance}。/wallet`,
   referralCredited: (p: P) => `🎁 你邀请的朋友已成为付费成员：钱包已增加 ${p.amount}。余额：${p.balance}。/wallet`,
+  walletPaidTwice: (p: P) =>
+    `订单 #${p.order} 已用银行卡付款，同时也从钱包扣过款：从钱包扣除的 ${p.amount} 已退回钱包。/wallet`,
   refundedToWallet: (p: P) => `订单 #${p.order} 已退款到你的钱包，其权限已关闭。/wallet`,
   staffTopUpSpent: (p: P) =>
     `⚠️ 充值订单 #${p.order}（${p.amount}）已退款或被争议，但该成员钱包只剩 ${p.balance}：充值额度未能收回。请手动处理（/wallet adjust）。`,

@@ -42,7 +42,7 @@ describe("wallet in the console", () => {
     const topUp = t.reply("/wallet topup 60");
     expect(topUp).toContain("Top-up #1: $60.00 to your wallet.");
     const confirmed = t.reply("/confirm 1");
-    expect(confirmed).toContain("Order #1 confirmed");
+    expect(confirmed).toContain("Top-up #1 confirmed: the member's wallet is credited");
     expect(confirmed).toContain("Top-up #1 received: $60.00. Wallet balance: $60.00.");
     expect(t.reply("/wallet", 2)).toContain("Balance: $60.00");
 

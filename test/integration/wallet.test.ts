@@ -44,7 +44,7 @@ describe("wallet: ledger, top-ups, paying from the balance", () => {
       expect(asked).toContain("Top-up #1: $50.00 to your wallet.");
       expect(asked).toContain("Send the amount to the creator");
       expect(await h.say("alice", "/wallet topup 50")).toContain("Top-up #1"); // a double click: the same order
-      expect(await h.say(CREATOR, "/confirm 1")).toContain("Order #1 confirmed");
+      expect(await h.say(CREATOR, "/confirm 1")).toContain("Top-up #1 confirmed");
       expect(await h.say(CREATOR, "/confirm 1")).toContain("already paid");
     } finally {
       h.ctx.payments.stripe = stripe;
@@ -139,6 +139,22 @@ describe("wallet: ledger, top-ups, paying from the balance", () => {
     expect(await h.db.prisma.entitlement.count({ where: { memberId: await h.memberId("dan") } })).toBe(3);
     expect(await ledger("dan")).toEqual({ balance: 0, sum: 0 });
     expect(await h.db.prisma.payment.count({ where: { provider: "WALLET" } })).toBe(3);
+  });
+
+  it("an order paid from the wallet and then on its still-open card page gives the wallet its money back, once", async () => {
+    await h.say("fay", "/start");
+    await h.say(CREATOR, "/wallet adjust @fay 60 usd welcome");
+    const buy = await h.sayReply("fay", "/buy 1");
+    expect(JSON.stringify(buy)).toContain("checkout.stripe"); // the same /buy opened a card page too
+    expect(await h.press("fay", walletAction(buy)!)).toContain("Balance now $11.00");
+    const order = await h.db.prisma.order.findFirstOrThrow({ where: { productId: 1 } });
+    const completed = h.stripe!.completeCheckout(order.checkoutRef!);
+    expect((await h.deliver(completed)).status).toBe(200);
+    expect((await h.deliver(completed)).status).toBe(200);
+    expect(await ledger("fay")).toEqual({ balance: 6000, sum: 6000 });
+    expect(await h.db.prisma.entitlement.count({ where: { orderId: order.id, revokedAt: null } })).toBe(1);
+    expect(h.gateway.messagesTo("fay").filter((t) => t.includes("paid by card as well"))).toHaveLength(1);
+    expect(await h.say("fay", "/mycourses")).toContain("Python for Data Analysis");
   });
 
   it("a refund of a wallet-paid order goes back to the wallet, once, and closes access", async () => {

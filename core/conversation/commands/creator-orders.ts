@@ -42,7 +42,8 @@ export const confirmCommand: Command = {
     }
     const orderId = idArgument(args[0], m, "confirm");
     const result = await confirmManualPayment(ctx, { orderId, staffMemberId: member.id });
-    if (result.ok) return textReply(m.confirmed({ order: orderId }));
+    if (result.ok)
+      return textReply(result.topUp ? m.wallet.topUpConfirmed({ order: orderId }) : m.confirmed({ order: orderId }));
     return textReply(
       result.reason === "ALREADY_PAID"
         ? m.confirmAlreadyPaid({ order: orderId })
