@@ -171,6 +171,11 @@ describe("reviews on Telegram", () => {
     expect(lastText(alice)).toContain("held back");
     await h.say(bob, "/course 1");
     expect(lastText(bob)).toContain("还没有评价");
+    // Removed by its author, it leaves the moderation queue: nothing is left to decide.
+    await h.say(alice, "/review 1 remove");
+    expect(
+      await h.db.prisma.moderationCase.findFirst({ where: { target: "REVIEW", targetId: review.id } }),
+    ).toMatchObject({ status: "REMOVED" });
   });
 
   it("muted and banned members cannot post reviews", async () => {

@@ -30,6 +30,11 @@ export async function removeReview(
     const deleted = await tx.review.deleteMany({ where: { id: review.id } });
     if (deleted.count === 0) return false;
     await revokeReputationByPrefix(tx, { prefix: `vote:review:${review.id}:`, helperReputation });
+    // A review waiting for a moderator that its author removed leaves the queue: there is nothing left to decide.
+    await tx.moderationCase.updateMany({
+      where: { target: "REVIEW", targetId: review.id, status: "PENDING" },
+      data: { status: "REMOVED", decidedAt: ctx.clock.now() },
+    });
     return true;
   });
   if (removed) await kickOutbox(ctx);
