@@ -27,6 +27,14 @@ export function activeEntitlementWhere(now: Date): Prisma.EntitlementWhereInput 
   };
 }
 
+/**
+ * Access the member has bought or was given, active now: a free trial is left out, because buying during a trial is
+ * how it converts (a purchase is refused only to an owner).
+ */
+export function ownedEntitlementWhere(now: Date): Prisma.EntitlementWhereInput {
+  return { ...activeEntitlementWhere(now), source: { not: "TRIAL" } };
+}
+
 export function addDays(date: Date, days: number): Date {
   return new Date(date.getTime() + days * 86_400_000);
 }

@@ -5,7 +5,7 @@
  * too slow to answer in time, the answer comes from the fast path (an invoice this process issued to this payer for
  * this amount may be paid); the payment is checked again and recorded when it arrives (recordStarsPayment).
  */
-import { activeEntitlementWhere } from "../access/entitlement-window.js";
+import { ownedEntitlementWhere } from "../access/entitlement-window.js";
 import type { CoreContext } from "../context.js";
 import { messages } from "../i18n/index.js";
 import { localeFromLanguageCode, type PlatformUser } from "../identity/resolve-member.js";
@@ -71,7 +71,7 @@ async function checkAgainstDatabase(ctx: CoreContext, options: StarsCheckoutQuer
     order.amount === options.totalAmount;
   if (!payable) return { ok: false, message: m.errors.NOT_PAYABLE({ id: order.id }) };
   const owned = await ctx.prisma.entitlement.findFirst({
-    where: { memberId: order.memberId, productId: order.productId, ...activeEntitlementWhere(ctx.clock.now()) },
+    where: { memberId: order.memberId, productId: order.productId, ...ownedEntitlementWhere(ctx.clock.now()) },
   });
   if (owned) return { ok: false, message: m.errors.ALREADY_OWNED({ id: order.productId }) };
   return { ok: true };

@@ -3,7 +3,7 @@
  * A second /buy (a double click) within the reuse window returns the same pending order instead of a new one.
  */
 import type { Prisma } from "../../prisma/generated/client.js";
-import { activeEntitlementWhere } from "../access/entitlement-window.js";
+import { ownedEntitlementWhere } from "../access/entitlement-window.js";
 import { kickOutbox } from "../access/outbox.js";
 import { AppError } from "../app-error.js";
 import type { CoreContext } from "../context.js";
@@ -44,14 +44,8 @@ export async function createOrder(ctx: CoreContext, options: CreateOrderOptions)
     if (!offer) throw new AppError("NOT_PAYABLE", { id: product.id });
     const currency = options.inStars ? "xtr" : offer.currency;
     const listAmount = options.inStars ? (offer.starsAmount ?? 0) : offer.amount;
-    // A free trial is not ownership: buying during it is how it converts.
     const owned = await tx.entitlement.findFirst({
-      where: {
-        memberId: options.memberId,
-        productId: product.id,
-        source: { not: "TRIAL" },
-        ...activeEntitlementWhere(now),
-      },
+      where: { memberId: options.memberId, productId: product.id, ...ownedEntitlementWhere(now) },
     });
     if (owned) throw new AppError("ALREADY_OWNED", { id: product.id });
 

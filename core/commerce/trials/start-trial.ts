@@ -8,7 +8,7 @@
  * unless the member pays; the reminder sweep tells them a day before.
  */
 import { Prisma } from "../../../prisma/generated/client.js";
-import { activeEntitlementWhere, addDays } from "../../access/entitlement-window.js";
+import { activeEntitlementWhere, addDays, ownedEntitlementWhere } from "../../access/entitlement-window.js";
 import { grantEntitlements } from "../../access/grant-entitlements.js";
 import { kickOutbox } from "../../access/outbox.js";
 import type { CoreContext, Transaction } from "../../context.js";
@@ -42,10 +42,17 @@ export async function startTrial(
   const withTrial = product.offers.filter((o) => (o.trialDays ?? 0) > 0);
   const offer = withTrial.find((o) => o.id === options.offerId) ?? withTrial[0];
   if (!offer?.trialDays) return { ok: false, reason: "NO_TRIAL" };
-  const used = await ctx.prisma.trial.findUnique({
-    where: { memberId_productId: { memberId: options.memberId, productId: product.id } },
-    select: { id: true },
-  });
+  const [owned, used] = await Promise.all([
+    ctx.prisma.entitlement.findFirst({
+      where: { memberId: options.memberId, productId: product.id, ...ownedEntitlementWhere(now) },
+      select: { id: true },
+    }),
+    ctx.prisma.trial.findUnique({
+      where: { memberId_productId: { memberId: options.memberId, productId: product.id } },
+      select: { id: true },
+    }),
+  ]);
+  if (owned) return { ok: false, reason: "ALREADY_OWNED" };
   if (used) return { ok: false, reason: "ALREADY_USED" };
   if (options.viaCheckout(offer)) return { ok: false, reason: "CHECKOUT", productId: product.id };
 

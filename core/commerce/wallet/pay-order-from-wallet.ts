@@ -4,7 +4,7 @@
  * steps loses nothing. The order's row is locked first, so a double click pays once; the balance is moved by one
  * conditional update (see post-wallet-entry.ts), so parallel spends from one balance never overdraw it.
  */
-import { activeEntitlementWhere } from "../../access/entitlement-window.js";
+import { ownedEntitlementWhere } from "../../access/entitlement-window.js";
 import { kickOutbox } from "../../access/outbox.js";
 import { AppError } from "../../app-error.js";
 import type { CoreContext } from "../../context.js";
@@ -39,13 +39,7 @@ export async function payOrderFromWallet(
     if (isTopUpProduct(order.product)) return { ok: false, reason: "TOP_UP", orderId: order.id };
     // Two pending orders for one product (another coupon): the second is not paid for nothing.
     const owned = await tx.entitlement.findFirst({
-      // A free trial is not ownership: paying during it is how it converts.
-      where: {
-        memberId: order.memberId,
-        productId: order.productId,
-        source: { not: "TRIAL" },
-        ...activeEntitlementWhere(now),
-      },
+      where: { memberId: order.memberId, productId: order.productId, ...ownedEntitlementWhere(now) },
     });
     if (owned) throw new AppError("ALREADY_OWNED", { id: order.productId });
     const spent = await postWalletEntry(tx, {
