@@ -88,6 +88,9 @@ export async function eraseMember(ctx: CoreContext, options: { memberId: number 
       await tx.delivery.deleteMany({ where });
       await tx.experimentAssignment.deleteMany({ where });
       await tx.linkCode.deleteMany({ where });
+      // Trials tell what they tried; a personal coupon not used yet is worth nothing to an anonymised member.
+      await tx.trial.deleteMany({ where });
+      await tx.coupon.updateMany({ where: { memberId, redemptions: 0 }, data: { active: false } });
       // Messages still waiting for them could only fail now; staff notices about their orders stay.
       await tx.$executeRaw`
         DELETE FROM "OutboxItem"

@@ -268,6 +268,19 @@ export async function exportMemberData(ctx: CoreContext, options: { memberId: nu
       orderBy: { id: "asc" },
     }),
   ]);
+  // Free trials taken and coupons made for them alone (retention offers).
+  const [trials, personalCoupons] = await Promise.all([
+    prisma.trial.findMany({
+      where: { memberId },
+      select: { productId: true, provider: true, startedAt: true, endsAt: true, convertedAt: true },
+      orderBy: { id: "asc" },
+    }),
+    prisma.coupon.findMany({
+      where: { memberId },
+      select: { code: true, percentOff: true, productId: true, expiresAt: true, redemptions: true },
+      orderBy: { id: "asc" },
+    }),
+  ]);
   return {
     format: MEMBER_EXPORT_FORMAT,
     exportedAt: ctx.clock.now(),
@@ -279,6 +292,8 @@ export async function exportMemberData(ctx: CoreContext, options: { memberId: nu
     wallets,
     referralRewardsEarned,
     referralOfFirstPayment,
+    trials,
+    personalCoupons,
     couponUses: couponUses.map((use) => ({ coupon: use.coupon.code, orderId: use.orderId, createdAt: use.createdAt })),
     lessonProgress,
     activity,

@@ -113,6 +113,12 @@ describe("privacy and billing self-service", () => {
     });
     await h.db.prisma.activityEvent.create({ data: { memberId: erinId, kind: "lesson_opened" } });
     await h.db.prisma.answerVote.create({ data: { answerId: reply.id, memberId: erinId, helpful: true } });
+    await h.db.prisma.offer.updateMany({ where: { productId: 2 }, data: { trialDays: 7 } });
+    expect(await h.say("erin", "/trial 2")).toContain("free trial");
+    const personal = await h.db.prisma.coupon.create({ data: { code: "KEEP-ERIN", percentOff: 20, memberId: erinId } });
+    const before = (await exportOf("erin")).data;
+    expect(before.trials).toEqual([expect.objectContaining({ productId: 2, convertedAt: null })]);
+    expect(before.personalCoupons).toEqual([expect.objectContaining({ code: "KEEP-ERIN", percentOff: 20 })]);
 
     // 1. /erase explains and asks to continue; nothing happens yet.
     const first = await h.sayReply("erin", "/erase");
@@ -136,6 +142,8 @@ describe("privacy and billing self-service", () => {
     expect(await h.db.prisma.platformAccount.count({ where: { memberId: erinId } })).toBe(0);
     expect(await h.db.prisma.activityEvent.count({ where: { memberId: erinId } })).toBe(0);
     expect(await h.db.prisma.answerVote.count({ where: { memberId: erinId } })).toBe(0);
+    expect(await h.db.prisma.trial.count({ where: { memberId: erinId } })).toBe(0);
+    expect((await h.db.prisma.coupon.findUniqueOrThrow({ where: { id: personal.id } })).active).toBe(false);
     expect(await h.db.prisma.question.findUniqueOrThrow({ where: { id: question.id } })).toMatchObject({
       title: "[erased]",
       body: "[erased]",
