@@ -189,7 +189,6 @@ function offerFrom(front: CourseFrontMatter, problem: (key: string, reason: stri
   }
   if (front.interval && front.access_days != null)
     problem("access_days", "access_days is for one-time prices, not with interval");
-  if (!front.interval && front.trial_days != null) problem("trial_days", "trial_days needs interval: month or year");
   return {
     kind: front.interval ? "RECURRING" : "ONE_TIME",
     amount,

@@ -113,7 +113,6 @@ describe("privacy and billing self-service", () => {
     });
     await h.db.prisma.activityEvent.create({ data: { memberId: erinId, kind: "lesson_opened" } });
     await h.db.prisma.answerVote.create({ data: { answerId: reply.id, memberId: erinId, helpful: true } });
-    await h.db.prisma.offer.updateMany({ where: { productId: 2 }, data: { trialDays: 7 } });
     expect(await h.say("erin", "/trial 2")).toContain("free trial");
     const personal = await h.db.prisma.coupon.create({ data: { code: "KEEP-ERIN", percentOff: 20, memberId: erinId } });
     const before = (await exportOf("erin")).data;

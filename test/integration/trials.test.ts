@@ -99,8 +99,8 @@ describe("free trials of Stars and manual offers", () => {
     expect([a, b].filter((t) => t.includes("已经试用过"))).toHaveLength(1);
     expect(await h.db.prisma.trial.count()).toBe(1);
     expect(await h.db.prisma.entitlement.count({ where: { source: "TRIAL" } })).toBe(1);
-    expect(await h.say("cai", "/trial 2", "zh")).toContain("不提供免费试用");
-    expect(await h.say("dan", "/trial 2")).toContain("#2 has no free trial");
+    expect(await h.say("cai", "/trial 3", "zh")).toContain("不提供免费试用");
+    expect(await h.say("dan", "/trial 3")).toContain("#3 has no free trial");
     expect(await h.say("dan", "/trial x")).toContain("/trial <id>");
     expect(await h.say("dan", "/trial 999")).not.toContain("started");
   });

@@ -92,9 +92,9 @@ async function showProduct(session: Session, productId: number): Promise<Reply> 
     if (progress) lines.push(m.learning.courseProgress({ progress: progressMark(progress) }));
   } else if (offer) {
     if (onTrial) lines.push("", m.trial.onTrial({ date: formatDate(locale, trial.endsAt, session.member.timeZone) }));
-    else if (offer.trialDays && !trial && !staff)
-      buttons.push([{ label: m.trial.buttonTrial({ days: offer.trialDays }), action: `trial ${product.id}` }]);
     buttons.push([{ label: m.buttonBuy({ price: offerPrice(locale, offer) }), action: `buy ${product.id}` }]);
+    if (offer.trialDays && !trial && !staff)
+      buttons.push([{ label: m.trial.buttonTrial({ days: offer.trialDays }), action: `trial ${product.id}` }]);
   }
   if (progress && progress.next !== null) {
     const label = progress.done ? m.learning.buttonContinueCourse : m.learning.buttonStartCourse;
