@@ -49,6 +49,9 @@ export async function reportItem(ctx: CoreContext, options: ReportItemOptions): 
           if (pending?.status !== "PENDING") return { ok: false, reason: "NOT_FOUND" };
         }
         const opened = await openModerationCase(tx, { target, targetId, reason: "reported", authorId: item.authorId });
+        // One report at a time per case: the count below then sees every earlier report, so concurrent reports
+        // reach the hiding threshold exactly as sequential ones would.
+        await tx.$queryRaw`SELECT "id" FROM "ModerationCase" WHERE "id" = ${opened.caseId} FOR UPDATE`;
         const added = await tx.moderationReport.createMany({
           data: [{ caseId: opened.caseId, reporterId: reporter.id, reason: truncateText(options.reason, 300) }],
           skipDuplicates: true,
