@@ -56,33 +56,3 @@ export async function listReviews(
     reviews: rows.map(({ member, ...row }) => ({ ...row, author: member.displayName })),
   };
 }
-
-/**
- * What a course page shows (the average, the count and the latest few) in one statement through the lean reader
- * (ctx.sql): /course is among the commonest requests, and reviews must not make it slower than it has to be.
- *
- * @example const { average, count, reviews } = await courseReviewSummary(ctx, { productId: 3, limit: 3 })
- */
-export async function courseReviewSummary(
-  ctx: CoreContext,
-  options: { productId: number; limit: number },
-): Promise<Omit<ReviewPage, "pages">> {
-  const rows = await ctx.sql.query<{ summary: { average: number | null; count: number }; latest: ShownReview[] }>(
-    `SELECT
-      (SELECT json_build_object('average', AVG(r."rating")::float8, 'count', COUNT(*))
-       FROM "Review" r WHERE r."productId" = $1 AND r."hiddenAt" IS NULL) AS "summary",
-      COALESCE((SELECT json_agg(x) FROM (
-        SELECT r."id", r."rating", r."body", r."reply", r."helpfulCount", m."displayName" AS "author"
-        FROM "Review" r JOIN "Member" m ON m."id" = r."memberId"
-        WHERE r."productId" = $1 AND r."hiddenAt" IS NULL
-        ORDER BY r."createdAt" DESC, r."id" DESC LIMIT $2) x), '[]'::json) AS "latest"`,
-    [options.productId, options.limit],
-  );
-  const row = rows[0];
-  const average = row?.summary.average ?? null;
-  return {
-    average: average === null ? null : Math.round(average * 10) / 10,
-    count: Number(row?.summary.count ?? 0),
-    reviews: row?.latest ?? [],
-  };
-}

@@ -16,21 +16,18 @@ import { offerPrice, productSummary, productTitle } from "../format.js";
 import { type Button, escapeMarkup, type Reply, reply, textReply } from "../reply.js";
 import { showLesson } from "./member-learning.js";
 import { liveSessionSection } from "./member-live.js";
-import { reviewSection } from "./member-reviews.js";
-
-function trialOf(session: Session, productId: number) {
-  return session.ctx.prisma.trial.findUnique({
-    where: { memberId_productId: { memberId: session.member.id, productId } },
-    select: { endsAt: true, convertedAt: true },
-  });
-}
+import { COURSE_PAGE_REVIEWS, reviewSection } from "./member-reviews.js";
 
 async function showProduct(session: Session, productId: number): Promise<Reply> {
   const { ctx, m, locale } = session;
   const product = await getProduct(ctx, productId, { version: session.catalogVersion });
   if (!product) throw new AppError("PRODUCT_NOT_FOUND", { id: productId });
   // Held through the product itself or a bundle with it (what /lesson lets in), and the lessons done: one statement.
-  const standing = await readerStanding(ctx, { memberId: session.member.id, productId });
+  const standing = await readerStanding(ctx, {
+    memberId: session.member.id,
+    productId,
+    reviewLimit: COURSE_PAGE_REVIEWS,
+  });
   const owned = standing.holds;
   // A running price test shows this member their variant's offer, the one /buy charges; seeing it is the exposure,
   // except for an owner or a creator, who cannot convert.
@@ -60,7 +57,7 @@ async function showProduct(session: Session, productId: number): Promise<Reply> 
   }
   if (product.tags.length) lines.push(m.catalogTags({ tags: product.tags.map((t) => `#${t.tag.slug}`).join(" ") }));
   // The average of the visible reviews and the latest ones, with a button to all of them.
-  const reviews = await reviewSection(session, product.id);
+  const reviews = reviewSection(session, product.id, standing.reviews);
   lines.push(...reviews.lines);
   // Lessons as this reader sees them (members: published ones), numbered as /lesson counts them, done ones marked.
   const staff = isStaff(session.member.role);
@@ -84,8 +81,7 @@ async function showProduct(session: Session, productId: number): Promise<Reply> 
     });
   }
   const buttons: Button[][] = [...live.buttons];
-  // Only an offer with trial days can have a trial: members of other courses pay no query for it.
-  const trial = offer?.trialDays ? await trialOf(session, product.id) : null;
+  const trial = offer?.trialDays ? standing.trial : null;
   const onTrial = owned && trial !== null && trial.convertedAt === null && trial.endsAt > ctx.clock.now();
   if (owned && !onTrial) {
     lines.push("", m.owned);

@@ -6,7 +6,7 @@
  */
 import { communitySettings, REPUTATION_POINTS } from "../../community/community-settings.js";
 import { listLeaderboard } from "../../community/reputation/list-leaderboard.js";
-import { courseReviewSummary, listReviews } from "../../community/reviews/list-reviews.js";
+import { listReviews } from "../../community/reviews/list-reviews.js";
 import { postReview } from "../../community/reviews/post-review.js";
 import { removeReview } from "../../community/reviews/remove-review.js";
 import { replyToReview } from "../../community/reviews/reply-to-review.js";
@@ -14,6 +14,7 @@ import { findReviewableProduct } from "../../community/reviews/review-eligibilit
 import { voteReviewHelpful } from "../../community/reviews/vote-review-helpful.js";
 import { formatDateTime } from "../../i18n/index.js";
 import { isStaff } from "../../identity/roles.js";
+import type { ReaderStanding } from "../../learning/reader-standing.js";
 import { truncateText } from "../../text.js";
 import { type Command, idArgument, type Session } from "../command.js";
 import { productTitle } from "../format.js";
@@ -29,17 +30,19 @@ export function stars(rating: number): string {
   return "★".repeat(rating) + "☆".repeat(5 - rating);
 }
 
-/** The reviews part of a course page: the average, the latest ones, and a button to all of them. */
-export async function reviewSection(
+/**
+ * The reviews part of a course page (read with the reader's standing, readerStanding): the average, the latest ones,
+ * and a button to all of them.
+ */
+export function reviewSection(
   session: Session,
   productId: number,
-  limit = COURSE_PAGE_REVIEWS,
-): Promise<{ lines: string[]; buttons: Button[][] }> {
+  page: ReaderStanding["reviews"],
+): { lines: string[]; buttons: Button[][] } {
   const { m } = session;
-  const page = await courseReviewSummary(session.ctx, { productId, limit });
   if (page.count === 0) return { lines: ["", m.reviews.none], buttons: [] };
   const lines = ["", m.reviews.summary({ average: page.average!.toFixed(1), count: page.count }), m.reviews.latest];
-  lines.push(...reviewLines(session, page.reviews));
+  lines.push(...reviewLines(session, page.latest));
   return { lines, buttons: [[{ label: m.reviews.buttonAll({ count: page.count }), action: `reviews ${productId}` }]] };
 }
 
