@@ -8,7 +8,7 @@
  * unless the member pays; the reminder sweep tells them a day before.
  */
 import { Prisma } from "../../../prisma/generated/client.js";
-import { activeEntitlementWhere, addDays, ownedEntitlementWhere } from "../../access/entitlement-window.js";
+import { addDays, ownedEntitlementWhere } from "../../access/entitlement-window.js";
 import { grantEntitlements } from "../../access/grant-entitlements.js";
 import { kickOutbox } from "../../access/outbox.js";
 import type { CoreContext, Transaction } from "../../context.js";
@@ -60,7 +60,7 @@ export async function startTrial(
   try {
     const result = await ctx.prisma.$transaction(async (tx): Promise<StartTrialResult> => {
       const owned = await tx.entitlement.findFirst({
-        where: { memberId: options.memberId, productId: product.id, ...activeEntitlementWhere(now) },
+        where: { memberId: options.memberId, productId: product.id, ...ownedEntitlementWhere(now) },
         select: { id: true },
       });
       if (owned) return { ok: false, reason: "ALREADY_OWNED" };
