@@ -9,7 +9,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Button, Reply } from "../../core/conversation/reply.js";
 import { holdoutExperimentKey } from "../../core/insights/experiment-keys.js";
 import { NUDGE_CAMPAIGNS } from "../../core/insights/plan-nudge.js";
+import { refreshRecommendations } from "../../core/insights/refresh-recommendations.js";
 import { runDailyRecommendations } from "../../core/insights/run-daily-recommendations.js";
+import { sendDailyNudges } from "../../core/insights/send-daily-nudges.js";
 import { flushActivity } from "../../core/learning/record-activity.js";
 import { MESSAGING_SWEEP_JOB, RECOMMENDATIONS_JOB } from "../../jobs/definitions.js";
 import { CREATOR, createHarness, type Harness } from "../support/harness.js";
@@ -172,6 +174,53 @@ describe("recommendations and nudges", () => {
     });
     expect(action).toBe(`rec ${campaignRow.id} ${campaignRow.productId}`);
     expect(campaignRow.sentAt).not.toBeNull();
+  });
+
+  it("a run that crashes part-way loses nothing and repeats nothing: the next run finishes it, one message each", async () => {
+    const { python } = await community();
+    for (const name of ["gia", "hal", "ivy", "jon"]) await grant(await member(name), python.id);
+    await refreshRecommendations(h.ctx);
+    // The third member's transaction fails as a crash would (the process dies there): the run stops part-way, after
+    // the first members' rows were committed and before the sender was woken.
+    const real = h.ctx.prisma;
+    let transactions = 0;
+    h.ctx.prisma = new Proxy(real, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target);
+        if (property !== "$transaction") return typeof value === "function" ? value.bind(target) : value;
+        return (...args: Parameters<typeof real.$transaction>) => {
+          transactions += 1;
+          if (transactions === 3) throw new Error("crash between two members");
+          return (real.$transaction as (...a: unknown[]) => unknown)(...args);
+        };
+      },
+    });
+    try {
+      await expect(sendDailyNudges(h.ctx)).rejects.toThrow("crash between two members");
+    } finally {
+      h.ctx.prisma = real;
+    }
+    const written = await prisma().delivery.count({ where: { kind: "RECOMMENDATION" } });
+    expect(written).toBe(2);
+    // The restarted job: the rows written before the crash are sent, nobody gets a second one.
+    await sendDailyNudges(h.ctx);
+    await sendDailyNudges(h.ctx);
+    await sweep();
+    await h.jobs.idle();
+    const deliveries = await prisma().delivery.findMany({ where: { kind: "RECOMMENDATION" } });
+    const perMember = new Map<number, number>();
+    for (const d of deliveries) perMember.set(d.memberId, (perMember.get(d.memberId) ?? 0) + 1);
+    expect(deliveries.length).toBeGreaterThan(written);
+    expect([...perMember.values()].every((count) => count === 1)).toBe(true);
+    const rows = await prisma().recommendation.groupBy({
+      by: ["memberId"],
+      where: { variant: { startsWith: "nudge-" } },
+      _count: { _all: true },
+    });
+    expect(rows.every((row) => row._count._all === 1)).toBe(true);
+    for (const name of ["gia", "hal", "ivy", "jon"]) {
+      expect(h.gateway.messagesTo(name).filter((t) => t.includes("Picked for you"))).toHaveLength(1);
+    }
   });
 
   it("opted-out members get nothing; a member messaged 3 days ago gets nothing more until the cap has passed", async () => {
