@@ -203,6 +203,8 @@ class Child {
       execArgv: [
         ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
         ...(process.env.BENCH_HEAP_LOG ? ["--expose-gc"] : []),
+        // BENCH_LYCEUM_NODE_FLAGS="--max-old-space-size=160": V8 settings tried on Lyceum's process only.
+        ...(bot === "lyceum" ? (process.env.BENCH_LYCEUM_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean) : []),
       ],
       env: {
         ...process.env,
