@@ -20,6 +20,7 @@
 import { abstentionFeatures } from "../core/assistant/abstention-features.js";
 import { analyzeText, type ChineseMode } from "../core/assistant/analyze-text.js";
 import type { LexicalIndex } from "../core/assistant/lexical-index.js";
+import { type AnswerLanguage, questionLanguage } from "../core/assistant/question-language.js";
 import { type QuestionUnits, questionUnits } from "../core/assistant/question-units.js";
 import { ABSTAIN_FEATURE_NAMES, answerableProbability, rerankScore } from "../core/assistant/retrieval-model.js";
 import {
@@ -44,6 +45,8 @@ interface Prepared {
   index: LexicalIndex;
   bm25Top: string[];
   goldPassage: string | null;
+  /** The question's language (its script): each language has its own abstention threshold. */
+  language: AnswerLanguage;
 }
 
 const FOLDS = 5;
@@ -79,6 +82,7 @@ function prepare(set: QaSet, chinese: ChineseMode): Prepared[] {
       index: set.index,
       bm25Top,
       goldPassage: q.passageId,
+      language: questionLanguage(q.question),
     });
   });
   return out;
@@ -153,7 +157,7 @@ interface Figures {
 function measure(
   questions: Prepared[],
   weights: number[] | null,
-  abstention: { abstain: number[]; threshold: number } | null,
+  abstention: { abstain: number[]; threshold: number; byLanguage?: Record<AnswerLanguage, number> } | null,
 ): Figures {
   let top1 = 0;
   let top3 = 0;
@@ -166,7 +170,8 @@ function measure(
     let inTop3 = false;
     if (weights) {
       const ranked = rerank(q, weights);
-      cites = !abstention || answerableProbability(abstainRow(q, ranked), abstention.abstain) >= abstention.threshold;
+      const threshold = abstention?.byLanguage?.[q.language] ?? abstention?.threshold ?? 0;
+      cites = !abstention || answerableProbability(abstainRow(q, ranked), abstention.abstain) >= threshold;
       first = q.gold >= 0 && ranked[0]?.i === q.gold;
       inTop3 = q.gold >= 0 && ranked.slice(0, 3).some((r) => r.i === q.gold);
     } else {
@@ -306,14 +311,29 @@ const weights = fitReranker(everything);
 // The threshold must hold on every set: the strictest one wins.
 const abstention = fitAbstention(everything, weights, fcrGoal);
 const threshold = Math.max(...sets.map((set) => thresholdFor(set.questions, weights, abstention.abstain, fcrGoal)));
+// Per question language: the threshold that holds on every set's questions of that language (Chinese and English
+// questions are segmented differently, so the same probability does not mean the same confidence in both).
+const byLanguage = Object.fromEntries(
+  (["en", "zh"] as const).map((language) => {
+    const perSet = sets
+      .map((set) => set.questions.filter((q) => q.language === language))
+      .filter((questions) => questions.some((q) => !q.answerable))
+      .map((questions) => thresholdFor(questions, weights, abstention.abstain, fcrGoal));
+    return [language, perSet.length ? Math.max(...perSet) : threshold];
+  }),
+) as Record<AnswerLanguage, number>;
 const fixed = (values: number[]) => `[${values.map((v) => Number(v.toFixed(4))).join(", ")}]`;
 console.log("\n3. Fitted on all sets (paste into core/assistant/retrieval-model.ts)");
 console.log(`export const RERANK_WEIGHTS: readonly number[] = ${fixed(weights)};`);
 console.log(`export const ABSTAIN_WEIGHTS: readonly number[] = ${fixed(abstention.abstain)};`);
-console.log(`export const ABSTAIN_THRESHOLD = ${Number(threshold.toFixed(4))};`);
+console.log(
+  `export const ABSTAIN_THRESHOLDS: Readonly<Record<AnswerLanguage, number>> = { en: ${Number(byLanguage.en.toFixed(4))}, zh: ${Number(byLanguage.zh.toFixed(4))} };`,
+);
+console.log(`  (one threshold for both languages would be ${Number(threshold.toFixed(4))})`);
 for (const set of sets) {
-  const final = { abstain: abstention.abstain, threshold };
+  const one = { abstain: abstention.abstain, threshold };
+  const own = { abstain: abstention.abstain, threshold, byLanguage };
   console.log(
-    `  ${set.name} (in-sample): ${show(measure(set.questions, weights, null))} | ${show(measure(set.questions, weights, final))}`,
+    `  ${set.name} (in-sample): ${show(measure(set.questions, weights, null))} | per language ${show(measure(set.questions, weights, own))} | one threshold ${show(measure(set.questions, weights, one))}`,
   );
 }

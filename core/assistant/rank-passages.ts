@@ -8,8 +8,9 @@ import { abstentionFeatures } from "./abstention-features.js";
 import { analyzeText } from "./analyze-text.js";
 import { fuseRankings } from "./fuse-rankings.js";
 import type { IndexedChunk, LexicalIndex } from "./lexical-index.js";
+import { questionLanguage } from "./question-language.js";
 import { questionUnits } from "./question-units.js";
-import { ABSTAIN_THRESHOLD, answerableProbability, rerankScore } from "./retrieval-model.js";
+import { ABSTAIN_THRESHOLDS, answerableProbability, rerankScore } from "./retrieval-model.js";
 import { scoreCandidates, weighQuery } from "./score-candidates.js";
 
 export interface RankedPassage {
@@ -97,6 +98,7 @@ export function rankPassages(options: RankPassagesOptions): RankPassagesResult {
   const answerable = reranked.length
     ? answerableProbability(abstentionFeatures(index, reranked, questionUnits(index, analysed)))
     : 0;
-  const abstained = !options.noAbstain && (passages.length === 0 || answerable < ABSTAIN_THRESHOLD);
+  const threshold = ABSTAIN_THRESHOLDS[questionLanguage(options.question)];
+  const abstained = !options.noAbstain && (passages.length === 0 || answerable < threshold);
   return { passages: abstained ? [] : passages, answerable, abstained };
 }
