@@ -2,7 +2,6 @@
  * /buy, /mycourses, /orders, /refund: buying and owning.
  */
 import { activeEntitlementWhere } from "../../access/entitlement-window.js";
-import { addToOutbox, kickOutbox } from "../../access/outbox.js";
 import { AppError } from "../../app-error.js";
 import { getProduct } from "../../catalog/catalog.js";
 import { createOrder, type OrderWithProduct } from "../../commerce/create-order.js";
@@ -18,7 +17,7 @@ import { truncateText } from "../../text.js";
 import { type Command, idArgument, type Session } from "../command.js";
 import { productSummary, productTitle } from "../format.js";
 import { type Button, type Reply, reply, textReply } from "../reply.js";
-import { walletPayButton } from "./member-wallet.js";
+import { tellStaffOfManualOrder, walletPayButton } from "./member-wallet.js";
 
 export const buyCommand: Command = {
   name: "buy",
@@ -56,7 +55,6 @@ export const buyCommand: Command = {
       return invoice;
     }
 
-    const price = formatMoney(order.amount, order.currency, locale);
     const lines = orderLines(session, order, coupon);
     const buttons: Button[][] = fromWallet ? [[fromWallet]] : [];
     const url = stripeAllowed ? await startCheckout(ctx, { orderId: order.id, locale }) : null;
@@ -71,27 +69,7 @@ export const buyCommand: Command = {
           ? m.payManually({ instructions: ctx.config.manualPaymentInstructions })
           : m.payManuallyDefault,
       );
-      // The creator hears of a manual order once, however often the member clicks.
-      await ctx.prisma.$transaction((tx) =>
-        addToOutbox(
-          tx,
-          {
-            kind: "notify.staff",
-            notice: {
-              key: "staffNewOrder",
-              params: {
-                order: order.id,
-                title: order.product.titleEn,
-                titleZh: order.product.titleZh,
-                price,
-                member: member.displayName,
-              },
-            },
-          },
-          `new-order:${order.id}`,
-        ),
-      );
-      await kickOutbox(ctx);
+      await tellStaffOfManualOrder(session, order);
     }
     return textReply(lines.join("\n"), buttons.length ? buttons : undefined);
   },

@@ -170,8 +170,8 @@ function starsTopUpReply(session: Session, order: OrderWithProduct, lines: strin
   });
 }
 
-/** The creator hears of a top-up to be paid by hand once, however often the member asks. */
-async function tellStaffOfManualOrder(session: Session, order: OrderWithProduct): Promise<void> {
+/** The creator hears of an order to be paid by hand (a purchase or a top-up) once, however often the member asks. */
+export async function tellStaffOfManualOrder(session: Session, order: OrderWithProduct): Promise<void> {
   const { ctx, member } = session;
   await ctx.prisma.$transaction((tx) =>
     addToOutbox(
@@ -185,6 +185,7 @@ async function tellStaffOfManualOrder(session: Session, order: OrderWithProduct)
             title: order.product.titleEn,
             titleZh: order.product.titleZh,
             price: formatMoney(order.amount, order.currency, "en"),
+            priceZh: formatMoney(order.amount, order.currency, "zh"),
             member: member.displayName,
           },
         },
