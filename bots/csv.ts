@@ -7,11 +7,18 @@ import { createInterface } from "node:readline";
 
 /** Rows of a CSV text as records keyed by the header's names. */
 export function parseCsv(text: string): Record<string, string>[] {
+  const rows = csvRecords(text.replace(/^\uFEFF/, ""));
+  const [header, ...records] = rows.filter((r) => r.length > 1 || r[0] !== "");
+  if (!header) return [];
+  return records.map((record) => Object.fromEntries(header.map((name, i) => [name.trim(), record[i] ?? ""])));
+}
+
+/** The records of a CSV text, each a list of fields (RFC 4180: `""` inside quotes is a quote; quotes may hold newlines). */
+function csvRecords(body: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = "";
   let quoted = false;
-  const body = text.replace(/^\uFEFF/, "");
   for (let i = 0; i < body.length; i += 1) {
     const char = body[i] as string;
     if (quoted) {
@@ -36,9 +43,7 @@ export function parseCsv(text: string): Record<string, string>[] {
     row.push(field);
     rows.push(row);
   }
-  const [header, ...records] = rows.filter((r) => r.length > 1 || r[0] !== "");
-  if (!header) return [];
-  return records.map((record) => Object.fromEntries(header.map((name, i) => [name.trim(), record[i] ?? ""])));
+  return rows;
 }
 
 /** One CSV line (with its newline), fields quoted only when they must be. */
@@ -66,7 +71,7 @@ export async function streamCsv(path: string, onRow: (row: Record<string, string
     }
     pending = "";
     if (!line.trim()) continue;
-    const fields = line.includes('"') ? csvFields(line) : line.split(",");
+    const fields = line.includes('"') ? (csvRecords(line)[0] ?? []) : line.split(",");
     if (!header) {
       header = fields.map((name) => name.replace(/^\uFEFF/, "").trim());
       continue;
@@ -77,27 +82,4 @@ export async function streamCsv(path: string, onRow: (row: Record<string, string
     rows += 1;
   }
   return rows;
-}
-
-/** The fields of one CSV record (RFC 4180: `""` inside quotes is a quote). */
-function csvFields(line: string): string[] {
-  const fields: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const char = line[i] as string;
-    if (quoted) {
-      if (char === '"' && line[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ",") {
-      fields.push(field);
-      field = "";
-    } else field += char;
-  }
-  fields.push(field);
-  return fields;
 }

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { FakeUser } from "../fakes/telegram/bot-api-fake.js";
 import { createTelegramHarness, type TelegramHarness } from "../support/telegram-harness.js";
+import { payLastInvoice } from "../support/telegram-payments.js";
 
 describe("free trials on Telegram", () => {
   let h: TelegramHarness;
@@ -34,17 +35,6 @@ describe("free trials on Telegram", () => {
           .map((b) => ({ text: b.text, data: b.callback_data ?? "" })),
       );
   }
-  async function payLastInvoice(user: FakeUser) {
-    const invoice = h.fake.callsOf("sendInvoice").findLast((c) => Number(c.chat_id) === user.id);
-    if (!invoice) throw new Error("no invoice was sent");
-    const amount = (invoice.prices as { amount: number }[])[0]!.amount;
-    const check = h.fake.preCheckout(user, { payload: String(invoice.payload), total_amount: amount });
-    await h.settle(check.updateId);
-    expect(await check.answer).toEqual({ ok: true });
-    const paid = h.fake.successfulPayment(user, { payload: String(invoice.payload), total_amount: amount });
-    await h.settle(paid.updateId);
-  }
-
   it("Try it free opens the course at once; buying in Stars during the trial converts it", async () => {
     await h.say(alice, "/course 1");
     const trial = buttons(alice).find((b) => b.data === "trial 1");
@@ -58,7 +48,7 @@ describe("free trials on Telegram", () => {
 
     // The trial is not ownership: /buy sends the Stars invoice, and paying it ends the trial as converted.
     await h.say(alice, "/buy 1");
-    await payLastInvoice(alice);
+    await payLastInvoice(h, alice);
     const trialRow = await h.db.prisma.trial.findFirstOrThrow();
     expect(trialRow.convertedAt).not.toBeNull();
     expect(trialRow.provider).toBe("TELEGRAM_STARS");

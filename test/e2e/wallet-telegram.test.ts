@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { FakeUser } from "../fakes/telegram/bot-api-fake.js";
 import { createTelegramHarness, type TelegramHarness } from "../support/telegram-harness.js";
+import { payLastInvoice } from "../support/telegram-payments.js";
 
 describe("wallet on Telegram", () => {
   let h: TelegramHarness;
@@ -37,27 +38,6 @@ describe("wallet on Telegram", () => {
       );
   }
 
-  /** Pays the last invoice sent to `user` the way the Telegram app does; `twice` redelivers the same payment. */
-  async function payLastInvoice(user: FakeUser, twice = false) {
-    const invoice = h.fake.callsOf("sendInvoice").findLast((c) => Number(c.chat_id) === user.id);
-    if (!invoice) throw new Error("no invoice was sent");
-    const amount = (invoice.prices as { amount: number }[])[0]!.amount;
-    const check = h.fake.preCheckout(user, { payload: String(invoice.payload), total_amount: amount });
-    await h.settle(check.updateId);
-    expect(await check.answer).toEqual({ ok: true });
-    const paid = h.fake.successfulPayment(user, { payload: String(invoice.payload), total_amount: amount });
-    await h.settle(paid.updateId);
-    if (twice) {
-      const again = h.fake.successfulPayment(user, {
-        payload: String(invoice.payload),
-        total_amount: amount,
-        chargeId: paid.chargeId,
-      });
-      await h.settle(again.updateId);
-    }
-    return amount;
-  }
-
   it("tops up in Stars once, pays a course from the balance, and shows the invite link", async () => {
     await h.say(alice, "/wallet");
     expect(lastText(alice)).toContain("Your wallet is empty");
@@ -66,7 +46,7 @@ describe("wallet on Telegram", () => {
 
     await h.say(alice, "/wallet topup 3000 stars");
     expect(h.fake.transcript(alice.id)).toContain("Top-up #1: ⭐3000 to your wallet.");
-    expect(await payLastInvoice(alice, true)).toBe(3000);
+    expect(await payLastInvoice(h, alice, { twice: true })).toBe(3000);
     const memberId = await h.memberIdOf(alice);
     const wallet = await h.db.prisma.wallet.findUniqueOrThrow({
       where: { memberId_currency: { memberId, currency: "xtr" } },
@@ -114,7 +94,7 @@ describe("wallet on Telegram", () => {
     expect(lastText(bob)).toContain("你的钱包是空的");
     await h.say(bob, "/wallet topup 100 stars");
     expect(h.fake.transcript(bob.id)).toContain("充值单 #1");
-    await payLastInvoice(bob);
+    await payLastInvoice(h, bob);
     await h.say(bob, "/wallet");
     expect(lastText(bob)).toContain("余额：⭐100");
     expect(lastText(bob)).toContain("充值 +⭐100");
