@@ -25,8 +25,7 @@ describe("discord: the answer helper", () => {
     await d.close();
   });
   beforeEach(async () => {
-    fake.mode = "ok";
-    fake.chats.length = 0;
+    fake.reset();
     courseId = courseId ?? (await importHelperMaterial(d.h.ctx));
     d.h.ctx.assistant = {
       languageModel: createOpenAiLanguageModel({ apiKey: "sk-test", model: "fake-chat", baseUrl: fake.baseUrl }),

@@ -30,8 +30,7 @@ describe("telegram: the answer helper", () => {
   });
   beforeEach(async () => {
     await h.reset();
-    fake.mode = "ok";
-    fake.chats.length = 0;
+    fake.reset();
     courseId = await importHelperMaterial(h.ctx);
     h.ctx.assistant = {
       languageModel: createOpenAiLanguageModel({ apiKey: "sk-test", model: "fake-chat", baseUrl: fake.baseUrl }),

@@ -30,7 +30,7 @@ describe("telegram: the answer helper's workflow", () => {
   });
   beforeEach(async () => {
     await h.reset();
-    fake.chats.length = 0;
+    fake.reset();
     await importHelperMaterial(h.ctx);
     h.ctx.assistant = {
       languageModel: createOpenAiLanguageModel({ apiKey: "sk-test", model: "fake-chat", baseUrl: fake.baseUrl }),

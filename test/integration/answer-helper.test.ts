@@ -59,9 +59,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await h.reset();
   h.ctx.log = recordingLogger;
-  fake.mode = "ok";
-  fake.script = null;
-  fake.chats.length = 0;
+  fake.reset();
   courseId = await importHelperMaterial(h.ctx);
   await h.say(CREATOR, "/start");
   await h.say("member", "/start");

@@ -62,9 +62,7 @@ beforeEach(async () => {
   await h.reset();
   h.gateway.threadPosts.length = 0;
   h.gateway.hidden.length = 0;
-  fake.mode = "ok";
-  fake.script = null;
-  fake.chats.length = 0;
+  fake.reset();
   h.ctx.assistant = {
     languageModel: createOpenAiLanguageModel({ apiKey: "sk-test", model: "fake-chat", baseUrl: fake.baseUrl }),
     modelTimeoutMs: 5_000,

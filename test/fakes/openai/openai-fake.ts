@@ -44,6 +44,8 @@ export interface FakeOpenAiServer {
   flaggedTerms: string[];
   /** Everything any chat request carried (system and user messages), for "never in a prompt" checks. */
   promptText(): string;
+  /** Back to a fresh server's state (answering, default script, nothing recorded, nothing flagged): between tests. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -186,6 +188,15 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
     },
     set script(value) {
       state.script = value;
+    },
+    reset() {
+      state.chats.length = 0;
+      state.embeddingInputs.length = 0;
+      state.moderationInputs.length = 0;
+      state.flaggedTerms = [];
+      state.mode = "ok";
+      state.slowMs = 5_000;
+      state.script = null;
     },
     promptText() {
       return state.chats.flatMap((chat) => chat.messages.map((message) => message.content)).join("\n");
