@@ -11,7 +11,7 @@
  * alone. Webhook mode POSTs updates to the bot's webhook with the secret header; polling mode queues them for the
  * fake's getUpdates. Latency is from the update sent (queued) to the reply's sendMessage arriving at the fake.
  *
- * Phases per bot: a warm-up; each command alone (`--batch` updates) for SQL statements per update; the mix closed loop
+ * Phases per bot: a warm-up; each command alone (`--batch` updates) for CPU ms and SQL statements per update; the mix closed loop
  * (`--concurrency` updates in flight, `--seconds`) for updates/s and CPU ms per update; then the mix open loop at each
  * offered rate for `--seconds` (latency percentiles measured from the scheduled send time). The per-command counts
  * are taken with every member seen just now; before the mix, members' last visits are spread over the past minute, so
@@ -85,7 +85,8 @@ const MIX: Kind[] = [
 ];
 let updateId = 1;
 let mixIndex = 0;
-const nextMixKind = () => MIX[(mixIndex++ * 7) % MIX.length]!;
+const ONLY = process.env.BENCH_ONLY as Kind | undefined;
+const nextMixKind = () => ONLY ?? MIX[(mixIndex++ * 7) % MIX.length]!;
 
 function makeUpdate(kind: Kind, member: number): Update {
   const id = FIRST_USER_ID + member;
@@ -319,6 +320,7 @@ const ms = (n: number) => (Number.isNaN(n) ? "–" : n < 10 ? n.toFixed(1) : n.t
 
 interface BotResult {
   sqlByKind: Map<Kind, number>;
+  cpuByKind: Map<Kind, number>;
   closed: Run;
   open: Map<number, Run>;
   peakRss: number;
@@ -331,9 +333,11 @@ async function measure(bot: "lyceum" | "baseline", mode: "webhook" | "polling"):
   const child = await Child.start(bot, mode);
   await closedLoop(child, nextMixKind, { updates: 300 }); // warm-up: JIT, pool connections
   const sqlByKind = new Map<Kind, number>();
+  const cpuByKind = new Map<Kind, number>();
   for (const kind of KINDS) {
     const run = await closedLoop(child, () => kind, { updates: BATCH });
     sqlByKind.set(kind, run.sql / run.updates);
+    cpuByKind.set(kind, run.cpuMs / run.updates);
   }
   await child.stagger();
   const closed = await closedLoop(child, nextMixKind, { seconds: SECONDS });
@@ -341,7 +345,7 @@ async function measure(bot: "lyceum" | "baseline", mode: "webhook" | "polling"):
   for (const rate of RATES) open.set(rate, await openLoop(child, rate));
   const { peakRss } = await child.stats();
   await child.stop();
-  return { sqlByKind, closed, open, peakRss, load };
+  return { sqlByKind, cpuByKind, closed, open, peakRss, load };
 }
 
 const label = { lyceum: "Lyceum", baseline: databaseUrl ? "grammY+pg" : "grammY+PGlite" };
@@ -375,6 +379,11 @@ for (const mode of MODES) {
     "CPU ms per update",
     pair((r) => r.closed.cpuMs / r.closed.updates, 2),
   );
+  for (const kind of KINDS)
+    row(
+      `  ${kind}`,
+      pair((r) => r.cpuByKind.get(kind)!, 2),
+    );
   row(
     "SQL per update (mix)",
     pair((r) => r.closed.sql / r.closed.updates),

@@ -110,8 +110,9 @@ export async function resolveMember(ctx: CoreContext, platformUser: PlatformUser
       : account;
     if (now.getTime() - member.lastSeenAt.getTime() > 60_000) {
       // Bookkeeping, at most once a minute per member, off the reply's path: a failure costs nothing but a timestamp.
-      void ctx.prisma.member
-        .updateMany({ where: { id: member.id }, data: { lastSeenAt: now } })
+      // Straight to the driver (ctx.sql): a member's first message of each minute pays it, most of them in real use.
+      void ctx.sql
+        .query(`UPDATE "Member" SET "lastSeenAt" = $2::timestamp WHERE "id" = $1`, [member.id, now.toISOString()])
         .catch((error: unknown) => ctx.log.warn({ err: error, memberId: member.id }, "lastSeenAt not recorded"));
     }
     return { member, account: updated, isNew: false, inFlow, catalogVersion };

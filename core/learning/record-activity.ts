@@ -126,11 +126,33 @@ function startWrite(buffer: Buffer): Promise<void> {
   return buffer.writing;
 }
 
+/**
+ * One INSERT of a whole batch from five arrays, straight to the driver: a course page viewed by a member who does not
+ * own it is an event, so at hundreds of views a second Prisma's createMany (its query compiler and per-row
+ * serialisation) cost more CPU than the page itself (issue 10's profile: 0.1 ms per view).
+ */
+const INSERT_EVENTS = `
+  INSERT INTO "ActivityEvent" ("memberId", "kind", "productId", "data", "occurredAt")
+  SELECT e."memberId", e."kind", e."productId", e."data"::jsonb, e."occurredAt"
+  FROM unnest($1::int[], $2::text[], $3::int[], $4::text[], $5::timestamp[])
+    AS e("memberId", "kind", "productId", "data", "occurredAt")`;
+
+function insertEvents(ctx: CoreContext, batch: Prisma.ActivityEventCreateManyInput[]): Promise<unknown> {
+  return ctx.sql.query(INSERT_EVENTS, [
+    batch.map((e) => e.memberId),
+    batch.map((e) => e.kind),
+    batch.map((e) => e.productId ?? null),
+    batch.map((e) => JSON.stringify(e.data ?? {})),
+    // Stored as UTC without a zone: the ISO text cast to `timestamp` drops its "Z".
+    batch.map((e) => new Date(e.occurredAt ?? Date.now()).toISOString()),
+  ]);
+}
+
 async function writeEvents(ctx: CoreContext, events: Prisma.ActivityEventCreateManyInput[]): Promise<void> {
   for (let start = 0; start < events.length; start += BATCH_SIZE) {
     const batch = events.slice(start, start + BATCH_SIZE);
     try {
-      await ctx.prisma.activityEvent.createMany({ data: batch });
+      await insertEvents(ctx, batch);
     } catch (error) {
       await writeSurvivors(ctx, batch, error);
     }
@@ -156,7 +178,7 @@ async function writeSurvivors(
       ctx.log.info({ dropped: batch.length - survivors.length }, "activity events of members that no longer exist");
     }
     if (survivors.length === batch.length) throw firstError;
-    if (survivors.length) await ctx.prisma.activityEvent.createMany({ data: survivors });
+    if (survivors.length) await insertEvents(ctx, survivors);
   } catch (error) {
     ctx.log.warn(
       { count: batch.length, err: error instanceof Error ? error.message : String(error) },

@@ -4,7 +4,11 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { activeEntitlementWhere } from "../../core/access/entitlement-window.js";
 import { holdsProduct } from "../../core/access/holds-product.js";
+import { memberOrders } from "../../core/commerce/member-orders.js";
+import { courseProgress } from "../../core/learning/course-progress.js";
+import { memberLibrary } from "../../core/learning/member-library.js";
 import { readerStanding } from "../../core/learning/reader-standing.js";
 import { createHarness, type Harness } from "../support/harness.js";
 
@@ -118,5 +122,112 @@ describe("the course page's one-statement standing", () => {
     await h.db.prisma.lessonProgress.create({ data: { memberId: reader, lessonId: lessons[1]!.id } }); // opened only
     expect([...(await readerStanding(h.ctx, { memberId: reader, productId: 1 })).completed]).toEqual([lessons[0]!.id]);
     expect(await h.say("standing0", "/course 1")).toContain("1/3 ✓");
+  });
+});
+
+describe("/mycourses and /orders in one statement each", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(() => h.close());
+
+  it("the library agrees with the entitlement rule and courseProgress, and lists only this platform's chats", async () => {
+    const now = h.clock.now();
+    const day = 86_400_000;
+    const at = (days: number) => new Date(now.getTime() + days * day);
+    await h.say("lib", "/start");
+    const memberId = await h.memberId("lib");
+    const grants = [
+      { productId: 1, startsAt: at(-10), endsAt: at(5) },
+      { productId: 1, startsAt: at(-1), endsAt: null }, // a second, longer one for the same course: shown once, forever
+      { productId: 2, startsAt: at(-10), endsAt: at(-1), graceUntil: at(2) }, // renewal failed, in grace
+      { productId: 3, startsAt: at(-10), endsAt: at(-1) }, // ended
+      { productId: 4, startsAt: at(1), endsAt: null }, // not started
+      { productId: 5, startsAt: at(-5), endsAt: at(5), revokedAt: at(-1) }, // revoked
+      { productId: 6, startsAt: at(-1), endsAt: at(30) },
+    ];
+    for (const grant of grants) {
+      await h.db.prisma.entitlement.create({ data: { memberId, source: "GRANT", graceUntil: null, ...grant } });
+    }
+    const lessons = await h.db.prisma.lesson.findMany({ where: { productId: 1 }, orderBy: { position: "asc" } });
+    await h.db.prisma.lessonProgress.create({ data: { memberId, lessonId: lessons[0]!.id, completedAt: now } });
+    await h.db.prisma.lessonProgress.create({ data: { memberId, lessonId: lessons[1]!.id } }); // opened only
+    const console = await h.db.prisma.gate.create({
+      data: { platform: "CONSOLE", externalId: "c1", title: "Course chat", inviteLink: "https://example.test/join" },
+    });
+    const other = await h.db.prisma.gate.create({
+      data: { platform: "TELEGRAM", externalId: "-1001", title: "TG only" },
+    });
+    const unrelated = await h.db.prisma.gate.create({
+      data: { platform: "CONSOLE", externalId: "c3", title: "Ended" },
+    });
+    await h.db.prisma.gateProduct.createMany({
+      data: [
+        { gateId: console.id, productId: 1 },
+        { gateId: other.id, productId: 1 },
+        { gateId: unrelated.id, productId: 3 },
+      ],
+    });
+
+    const library = await memberLibrary(h.ctx, { memberId, platform: "CONSOLE", now });
+    const active = await h.db.prisma.entitlement.findMany({ where: { memberId, ...activeEntitlementWhere(now) } });
+    const ids = [...new Set(active.map((e) => e.productId))].sort((a, b) => a - b);
+    expect(library.items.map((item) => item.productId)).toEqual(ids);
+    expect(ids).toEqual([1, 2, 6]);
+    expect(library.items[0]!.endsAt).toBeNull();
+    expect(library.items[1]!.graceUntil?.toISOString()).toBe(at(2).toISOString());
+    const progress = await courseProgress(h.ctx, { memberId, courseIds: ids });
+    for (const item of library.items) {
+      const expected = progress.get(item.productId);
+      expect(item.progress, `product ${item.productId}`).toEqual(
+        expected ? { done: expected.done, total: expected.total } : null,
+      );
+    }
+    expect(library.items[0]!.progress?.done).toBe(1);
+    const gates = await h.db.prisma.gate.findMany({
+      where: { platform: "CONSOLE", products: { some: { productId: { in: ids } } } },
+      orderBy: { id: "asc" },
+    });
+    expect(library.gates).toEqual(gates.map((g) => ({ title: g.title, inviteLink: g.inviteLink })));
+    expect(library.gates).toContainEqual({ title: "Course chat", inviteLink: "https://example.test/join" });
+    expect(library.gates.map((g) => g.title)).not.toContain("TG only");
+    expect(library.gates.map((g) => g.title)).not.toContain("Ended");
+
+    const shown = await h.say("lib", "/mycourses");
+    expect(shown).toContain("yours for good");
+    expect(shown).toContain("renewal failed, access kept until");
+    expect(shown).toContain(`1/${progress.get(1)!.total} ✓`);
+    expect(shown).toContain("Course chat: https://example.test/join");
+    expect(shown).not.toContain("TG only");
+    expect(shown.split("Python for Data Analysis").length - 1).toBe(1); // two entitlements, one line
+  });
+
+  it("the orders list agrees with the Prisma query it replaces: newest first, with the product's titles", async () => {
+    await h.say("buyer", "/start");
+    const memberId = await h.memberId("buyer");
+    await h.say("buyer", "/buy 1");
+    await h.say("buyer", "/buy 2");
+    const lean = await memberOrders(h.ctx, { memberId, take: 20 });
+    const prisma = await h.db.prisma.order.findMany({
+      where: { memberId },
+      include: { product: true },
+      orderBy: { id: "desc" },
+    });
+    expect(lean.length).toBeGreaterThanOrEqual(2);
+    expect(lean).toEqual(
+      prisma.map((o) => ({
+        id: o.id,
+        productId: o.productId,
+        status: o.status,
+        amount: o.amount,
+        currency: o.currency,
+        createdAt: o.createdAt,
+        product: { titleEn: o.product.titleEn, titleZh: o.product.titleZh },
+      })),
+    );
+    expect((await memberOrders(h.ctx, { memberId, take: 1 })).map((o) => o.id)).toEqual([prisma[0]!.id]);
+    const shown = await h.say("buyer", "/orders", "zh");
+    expect(shown).toContain(`#${prisma[0]!.id}`);
   });
 });

@@ -1,18 +1,19 @@
 /**
  * /buy, /mycourses, /orders, /refund: buying and owning.
  */
-import { activeEntitlementWhere } from "../../access/entitlement-window.js";
 import { AppError } from "../../app-error.js";
 import { getProduct } from "../../catalog/catalog.js";
 import { createOrder, type OrderWithProduct } from "../../commerce/create-order.js";
 import { rememberStarsInvoice } from "../../commerce/issued-stars-invoices.js";
+import { memberOrders } from "../../commerce/member-orders.js";
 import { formatMoney } from "../../commerce/pricing.js";
 import { requestRefund } from "../../commerce/request-refund.js";
 import { STARS_SUBSCRIPTION_PERIOD_SECONDS, starsPayload } from "../../commerce/stars-payload.js";
 import { startCheckout } from "../../commerce/start-checkout.js";
 import { formatDate } from "../../i18n/index.js";
 import { offerForMember } from "../../insights/experiment-offer-for-member.js";
-import { courseProgress, progressMark } from "../../learning/course-progress.js";
+import { progressMark } from "../../learning/course-progress.js";
+import { memberLibrary } from "../../learning/member-library.js";
 import { truncateText } from "../../text.js";
 import { type Command, idArgument, type Session } from "../command.js";
 import { productSummary, productTitle } from "../format.js";
@@ -127,42 +128,28 @@ export const myCoursesCommand: Command = {
   async run(session) {
     const { ctx, m, locale, member } = session;
     const now = ctx.clock.now();
-    const entitlements = await ctx.prisma.entitlement.findMany({
-      where: { memberId: member.id, ...activeEntitlementWhere(now) },
-      include: { product: true },
-      orderBy: { productId: "asc" },
-    });
-    if (entitlements.length === 0) return textReply(m.libraryEmpty, [[{ label: m.buttonCatalog, action: "courses" }]]);
+    // Products with access now, progress in each course (`3/12 ✓`), and the paid chats on this platform: one statement.
+    const { items, gates } = await memberLibrary(ctx, { memberId: member.id, platform: session.account.platform, now });
+    if (items.length === 0) return textReply(m.libraryEmpty, [[{ label: m.buttonCatalog, action: "courses" }]]);
     const lines = [m.libraryTitle];
-    const ids = [...new Set(entitlements.map((e) => e.productId))];
-    // Courses show how far the member got (`3/12 ✓`); gates are the paid channels on this platform.
-    const [progress, gates] = await Promise.all([
-      courseProgress(ctx, { memberId: member.id, courseIds: ids }),
-      ctx.prisma.gate.findMany({
-        where: { platform: session.account.platform, products: { some: { productId: { in: ids } } } },
-        orderBy: { id: "asc" },
-      }),
-    ]);
-    const seen = new Set<number>();
-    for (const e of entitlements) {
-      if (seen.has(e.productId)) continue;
-      seen.add(e.productId);
+    for (const item of items) {
       const until =
-        e.endsAt === null
+        item.endsAt === null
           ? m.forever
-          : e.endsAt <= now && e.graceUntil
-            ? m.graceUntil({ date: formatDate(locale, e.graceUntil, session.member.timeZone) })
-            : m.until({ date: formatDate(locale, e.endsAt, session.member.timeZone) });
-      const line = m.libraryLine({ id: e.productId, title: productTitle(locale, e.product), until });
-      const course = progress.get(e.productId);
-      lines.push(course ? `${line} · ${progressMark(course)}` : line);
+          : item.endsAt <= now && item.graceUntil
+            ? m.graceUntil({ date: formatDate(locale, item.graceUntil, session.member.timeZone) })
+            : m.until({ date: formatDate(locale, item.endsAt, session.member.timeZone) });
+      const line = m.libraryLine({ id: item.productId, title: productTitle(locale, item), until });
+      lines.push(item.progress ? `${line} · ${progressMark(item.progress)}` : line);
     }
     if (gates.length) {
       lines.push("");
       for (const gate of gates) lines.push(m.gateLine({ title: gate.title, link: gate.inviteLink ?? "" }));
     }
-    const buttons = ids.slice(0, 6).map((id) => [{ label: m.buttonDetails({ id }), action: `course ${id}` }]);
-    if (progress.size) buttons.push([{ label: m.learning.buttonLearn, action: "learn" }]);
+    const buttons = items
+      .slice(0, 6)
+      .map(({ productId: id }) => [{ label: m.buttonDetails({ id }), action: `course ${id}` }]);
+    if (items.some((item) => item.progress)) buttons.push([{ label: m.learning.buttonLearn, action: "learn" }]);
     return textReply(lines.join("\n"), buttons);
   },
 };
@@ -171,12 +158,7 @@ export const ordersCommand: Command = {
   name: "orders",
   async run(session) {
     const { ctx, m, locale, member } = session;
-    const orders = await ctx.prisma.order.findMany({
-      where: { memberId: member.id },
-      include: { product: true },
-      orderBy: { id: "desc" },
-      take: 20,
-    });
+    const orders = await memberOrders(ctx, { memberId: member.id, take: 20 });
     if (orders.length === 0) return textReply(m.ordersEmpty);
     const lines = [m.ordersTitle];
     for (const o of orders) {
