@@ -49,6 +49,9 @@ export interface OpenedDatabase {
  *
  * @example const { prisma, close } = await openDatabase({ url: process.env.DATABASE_URL });
  */
+/** How many distinct lean statements (ctx.sql) are prepared per connection; any beyond run unprepared. */
+const PREPARED_STATEMENTS = 100;
+
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
   let factory: SqlMigrationAwareDriverAdapterFactory;
   let closeDriver: () => Promise<void>;
@@ -62,7 +65,18 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
     );
     factory = postgresAdapterFactory(pool);
     closeDriver = () => pool.end();
-    query = (sql, params) => pool.query(sql, params);
+    // Each hot-path statement is prepared once per connection and then only bound and run: PostgreSQL parses and
+    // plans it once instead of on every update, CPU the two share on a small machine. The texts are constants in the
+    // code; a bound keeps a caller with generated SQL from growing the server's statements without end.
+    const names = new Map<string, string>();
+    query = (sql, params) => {
+      let name = names.get(sql);
+      if (!name && names.size < PREPARED_STATEMENTS) {
+        name = `lyceum_${names.size + 1}`;
+        names.set(sql, name);
+      }
+      return name ? pool.query({ name, text: sql, values: params }) : pool.query(sql, params);
+    };
     kind = "postgres";
   } else {
     const dataDir = options.dataDir ?? ".data/pglite";
