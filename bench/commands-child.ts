@@ -168,6 +168,9 @@ process.on("message", (message: { type: string }) => {
         `${peakSpaces}, rss ${peakRss >> 20} MiB; after a full GC: heap used ${after.heapUsed >> 20} MiB\n`,
       );
     }
+    // BENCH_HEAP_SNAPSHOT=<dir>: what the heap holds at the end (open it in Chrome DevTools' Memory tab).
+    if (process.env.BENCH_HEAP_SNAPSHOT)
+      v8.writeHeapSnapshot(path.join(process.env.BENCH_HEAP_SNAPSHOT, `${which}.heapsnapshot`));
     void stop().finally(() => process.exit(0));
   }
 });

@@ -9,7 +9,7 @@
  * expect(transcriptOf(stdout).reply("/buy 1")).toContain("Order #1");
  */
 import { spawn } from "node:child_process";
-import { MAIN_JS, REPOSITORY_ROOT } from "./start-command.js";
+import { MAIN_JS, REPOSITORY_ROOT, START_NODE_FLAGS } from "./start-command.js";
 
 /** What the child may inherit: enough to find `node` and a temp folder, nothing that configures the product. */
 const INHERITED_VARIABLES = ["PATH", "HOME", "TMPDIR", "TMP", "TEMP", "SYSTEMROOT"];
@@ -41,7 +41,11 @@ export function runConsole(
 
   return new Promise((resolve, reject) => {
     // Its own process group: a timeout stops it and anything it started.
-    const child = spawn(process.execPath, [MAIN_JS], { cwd: REPOSITORY_ROOT, env: childEnv, detached: true });
+    const child = spawn(process.execPath, [...START_NODE_FLAGS, MAIN_JS], {
+      cwd: REPOSITORY_ROOT,
+      env: childEnv,
+      detached: true,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {

@@ -9,7 +9,7 @@
  * … await main.stop();
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { MAIN_JS, REPOSITORY_ROOT } from "./start-command.js";
+import { MAIN_JS, REPOSITORY_ROOT, START_NODE_FLAGS } from "./start-command.js";
 
 const INHERITED_VARIABLES = ["PATH", "HOME", "TMPDIR", "TMP", "TEMP", "SYSTEMROOT"];
 
@@ -61,7 +61,7 @@ export function startMain(env: Record<string, string>, options: { cwd?: string }
   }
   Object.assign(childEnv, { HTTP_PORT: "0" }, env);
   // Its own process group: a timeout stops it and anything it started.
-  const child = spawn(process.execPath, [MAIN_JS], {
+  const child = spawn(process.execPath, [...START_NODE_FLAGS, MAIN_JS], {
     cwd: options.cwd ?? REPOSITORY_ROOT,
     env: childEnv,
     detached: true,

@@ -4,13 +4,22 @@
  * rebuilds it when a source file is newer than the last build (a single test file run straight through vitest).
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync, utimesSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 /** The built entry point; spawn it with `process.execPath`. */
 export const MAIN_JS = path.join(REPOSITORY_ROOT, "dist", "bots", "main.js");
+/**
+ * The Node and V8 options package.json's "start" gives the process (`node --max-semi-space-size=8 … dist/bots/main.js`):
+ * spawn `process.execPath` with these before MAIN_JS to run exactly what `npm start` runs.
+ */
+export const START_NODE_FLAGS: string[] = (
+  JSON.parse(readFileSync(path.join(REPOSITORY_ROOT, "package.json"), "utf8")) as { scripts: { start: string } }
+).scripts.start
+  .split(/\s+/)
+  .filter((token) => token.startsWith("--"));
 const BUILD_INFO = path.join(REPOSITORY_ROOT, "dist", ".tsbuildinfo");
 const SOURCE_DIRS = ["core", "bots", "jobs", "prisma"];
 

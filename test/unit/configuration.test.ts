@@ -155,6 +155,14 @@ describe("the documentation lists what the configuration reads", () => {
     for (const code of Object.values(EXIT_CODES)) expect(documented).toContain(code);
   });
 
+  it("deploy/lyceum.service runs what npm start runs, with the same Node options", () => {
+    const unit = readFileSync(path.join(ROOT, "deploy", "lyceum.service"), "utf8");
+    const execStart = /^ExecStart=\/usr\/bin\/env (.+)$/m.exec(unit)?.[1];
+    const start = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } })
+      .scripts.start;
+    expect(execStart?.replace("/opt/lyceum/", "")).toBe(start);
+  });
+
   const systemdAnalyze = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"].find((file) => existsSync(file));
   it.skipIf(!systemdAnalyze)("deploy/lyceum.service passes systemd-analyze verify", () => {
     // The unit names /opt/lyceum; verify it against this checkout, where dist/ is built.
