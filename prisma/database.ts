@@ -67,11 +67,14 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
     closeDriver = () => pool.end();
     // Each hot-path statement is prepared once per connection and then only bound and run: PostgreSQL parses and
     // plans it once instead of on every update, CPU the two share on a small machine. The texts are constants in the
-    // code; a bound keeps a caller with generated SQL from growing the server's statements without end.
+    // code; a bound keeps a caller with generated SQL from growing the server's statements without end. Behind a
+    // pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21), `?pgbouncer=true` on
+    // the URL turns this off, as it does for Prisma.
     const names = new Map<string, string>();
+    const prepare = new URL(options.url).searchParams.get("pgbouncer") !== "true";
     query = (sql, params) => {
       let name = names.get(sql);
-      if (!name && names.size < PREPARED_STATEMENTS) {
+      if (!name && prepare && names.size < PREPARED_STATEMENTS) {
         name = `lyceum_${names.size + 1}`;
         names.set(sql, name);
       }

@@ -9,6 +9,7 @@ import { holdsProduct } from "../../core/access/holds-product.js";
 import { memberOrders } from "../../core/commerce/member-orders.js";
 import { courseProgress } from "../../core/learning/course-progress.js";
 import { memberLibrary } from "../../core/learning/member-library.js";
+import { openDatabase } from "../../prisma/database.js";
 import { readerStanding } from "../../core/learning/reader-standing.js";
 import { createHarness, type Harness } from "../support/harness.js";
 
@@ -65,6 +66,28 @@ describe("the read path", () => {
     expect(after).not.toContain("Python, Renamed");
     expect(await h.say("sara", "/course 1")).toContain("There is no");
   });
+
+  it.skipIf(!process.env.DATABASE_URL)(
+    "lean statements are prepared once per connection, unless the URL says a pooler cannot keep them",
+    async () => {
+      const url = (await connectionString())!;
+      const LIST = `SELECT "name" FROM pg_prepared_statements ORDER BY "name"`;
+      for (const [suffix, expected] of [
+        ["", ["lyceum_1"]],
+        ["?pgbouncer=true", []],
+      ] as const) {
+        const db = await openDatabase({ url: `${url}${suffix}`, migrate: false });
+        try {
+          // One at a time, the pool hands out its one open connection: the statement sees itself prepared there.
+          await db.sql.query(LIST);
+          const names = (await db.sql.query<{ name: string }>(LIST)).map((row) => row.name);
+          expect(names, suffix || "default").toEqual(expected);
+        } finally {
+          await db.close();
+        }
+      }
+    },
+  );
 
   /** Another connection to the same database (the embedded one has only ours: then our own client stands in). */
   async function connectionString(): Promise<string | undefined> {
