@@ -3,8 +3,8 @@
  * OpenAI-compatible endpoint (`OPENAI_BASE_URL`, `OPENAI_API_KEY`, `OPENAI_MODEL`). No tools and no functions are
  * ever sent: the model can only answer with text. Null when not configured: the helper answers from retrieval.
  */
-import OpenAI from "openai";
 import type { LanguageModel } from "../core/assistant/language-model-port.js";
+import { lazyOpenAi } from "./openai-client.js";
 
 export interface OpenAiLanguageModelOptions {
   apiKey: string;
@@ -18,7 +18,7 @@ export interface OpenAiLanguageModelOptions {
 export function createOpenAiLanguageModel(options: OpenAiLanguageModelOptions): LanguageModel {
   // Explicit timeout and no retries: the SDK's defaults (10 minutes, 2 retries that also retry timeouts) would hold a
   // question for half an hour; each request below gets the helper's own time limit instead.
-  const client = new OpenAI({
+  const client = lazyOpenAi({
     apiKey: options.apiKey,
     baseURL: options.baseUrl || undefined,
     timeout: 60_000,
@@ -27,7 +27,7 @@ export function createOpenAiLanguageModel(options: OpenAiLanguageModelOptions): 
   return {
     model: options.model,
     async complete(request) {
-      const response = await client.chat.completions.create(
+      const response = await (await client()).chat.completions.create(
         {
           model: options.model,
           messages: [

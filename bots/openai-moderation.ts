@@ -3,8 +3,8 @@
  * OpenAI-compatible endpoint (`OPENAI_BASE_URL`, `OPENAI_API_KEY`, `OPENAI_MODERATION_MODEL`). Null when not
  * configured: questions and answers are checked by the creator's rules alone.
  */
-import OpenAI from "openai";
 import type { ModerationPort } from "../core/assistant/moderation-port.js";
+import { lazyOpenAi } from "./openai-client.js";
 
 /**
  * @example const moderation = openAiModerationFromEnv(process.env) // null without OPENAI_MODERATION_MODEL
@@ -18,7 +18,7 @@ export function openAiModerationFromEnv(env: {
   const apiKey = env.OPENAI_API_KEY?.trim();
   if (!model || !apiKey) return null;
   // Short and without retries: moderation runs before every answer, and the rules stand in when it fails.
-  const client = new OpenAI({
+  const client = lazyOpenAi({
     apiKey,
     baseURL: env.OPENAI_BASE_URL?.trim() || undefined,
     timeout: 10_000,
@@ -26,7 +26,7 @@ export function openAiModerationFromEnv(env: {
   });
   return {
     async moderate(text) {
-      const response = await client.moderations.create({ model, input: text });
+      const response = await (await client()).moderations.create({ model, input: text });
       const result = response.results[0];
       if (!result?.flagged) return { flagged: false, categories: [] };
       const categories = Object.entries(result.categories as unknown as Record<string, boolean>)
