@@ -9,8 +9,8 @@ import { holdsProduct } from "../../core/access/holds-product.js";
 import { memberOrders } from "../../core/commerce/member-orders.js";
 import { courseProgress } from "../../core/learning/course-progress.js";
 import { memberLibrary } from "../../core/learning/member-library.js";
-import { openDatabase } from "../../prisma/database.js";
 import { readerStanding } from "../../core/learning/reader-standing.js";
+import { openDatabase } from "../../prisma/database.js";
 import { createHarness, type Harness } from "../support/harness.js";
 
 describe("the read path", () => {
