@@ -86,3 +86,13 @@ export async function seedMembers(prisma: PrismaClient, count: number): Promise<
   });
   await prisma.$executeRawUnsafe("ANALYZE");
 }
+
+/**
+ * Leaves the database as a running one is between bursts: vacuumed, its statistics fresh and the seeding's writes
+ * checkpointed, so neither bot measures the other's (or the seed's) background work — the first bot to run used to
+ * share the machine with the checkpoint and autovacuum the seeding set off.
+ */
+export async function settleDatabase(prisma: PrismaClient): Promise<void> {
+  await prisma.$executeRawUnsafe("VACUUM (ANALYZE)");
+  await prisma.$executeRawUnsafe("CHECKPOINT");
+}
