@@ -91,7 +91,9 @@ const MIX: Kind[] = [
 ];
 let updateId = 1;
 let mixIndex = 0;
+/** BENCH_ONLY="/course N": every phase sends that one command (to profile it alone with BENCH_CPU_PROF). */
 const ONLY = process.env.BENCH_ONLY as Kind | undefined;
+if (ONLY && !KINDS.includes(ONLY)) throw new Error(`BENCH_ONLY must be one of: ${KINDS.join(", ")}`);
 const nextMixKind = () => ONLY ?? MIX[(mixIndex++ * 7) % MIX.length]!;
 
 function makeUpdate(kind: Kind, member: number): Update {
