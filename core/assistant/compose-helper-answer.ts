@@ -9,7 +9,7 @@ import type { CoreContext } from "../context.js";
 import { answerRequest } from "./answer-prompt.js";
 import { assistantSettings } from "./assistant-settings.js";
 import { checkCitations } from "./check-citations.js";
-import type { LockedPassage, ReadablePassage } from "./helper-passage.js";
+import { inQuestionLanguage, type LockedPassage, type ReadablePassage } from "./helper-passage.js";
 import { type AnswerLanguage, questionLanguage } from "./question-language.js";
 import { quotePassages } from "./quote-passages.js";
 import { retrievePassages } from "./retrieve-passages.js";
@@ -126,8 +126,11 @@ export async function composeHelperAnswer(
       );
     }
   }
-  const body = quotePassages(options.question, readable, { maxChars: settings.maxAnswerChars });
-  const quoted = readable.filter((passage) => body.includes(`[${passage.number}]`));
+  // Quoted, a bilingual lesson is cited once, in the question's language (the model above reads both and answers in
+  // the question's language anyway).
+  const quotable = inQuestionLanguage(readable, language);
+  const body = quotePassages(options.question, quotable, { maxChars: settings.maxAnswerChars });
+  const quoted = quotable.filter((passage) => body.includes(`[${passage.number}]`));
   if (quoted.length === 0) return { kind: "abstained", language, reason: "RETRIEVAL", locked, tokens };
   return { kind: "answered", language, body, via: "retrieval", cited: quoted, locked, tokens };
 }

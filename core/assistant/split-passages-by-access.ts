@@ -45,7 +45,13 @@ export async function splitPassagesByAccess(
       documentId: chunk.documentId,
       answerId: chunk.answerId,
     };
-    const common = { chunkId: chunk.id, source: chunk.source, passageId: chunk.passageId, section: chunk.headingPath };
+    const common = {
+      chunkId: chunk.id,
+      source: chunk.source,
+      passageId: chunk.passageId,
+      section: chunk.headingPath,
+      locale: chunk.locale,
+    };
     if (chunk.source === "LESSON" && chunk.lessonId) {
       let access = lessonAccess.get(chunk.lessonId);
       if (!access) {

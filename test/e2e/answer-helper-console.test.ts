@@ -64,4 +64,22 @@ describe("console: /ask", () => {
     expect(unknown, context).toContain("I don't know: the course material doesn't answer this. I've asked Creator");
     expect(unknown).toContain("Question #3 from Member needs you");
   }, 150_000);
+  it("without a model, quotes a bilingual demo lesson once, in the language of the question", async () => {
+    const database = await createTestDatabaseEnv();
+    onTestFinished(() => database.cleanup());
+    const question = "/ask How do I install Jupyter?";
+    // The demo catalog (seeded at the first start) has each lesson in English and Chinese; course 1 is bought here.
+    const run = await runConsole(["/start", "/as creator", "/start", "/grant @member 1", "/as member", question], {
+      ...database.env,
+    });
+    const context = `--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
+    expect(run.code, context).toBe(0);
+    const answer = transcriptOf(run.stdout).reply(question, 1);
+    expect(answer, context).toContain("From the course material (quoted)");
+    expect(answer).toContain("Install Python");
+    expect(answer).toContain("[1] Python for Data Analysis, lesson 1: Setting up Jupyter");
+    // The lesson's Chinese chunk is not quoted beside the English one, nor cited as a second source.
+    expect(answer).not.toMatch(/\p{Script=Han}/u);
+    expect(answer).not.toContain("[2] Python for Data Analysis, lesson 1");
+  });
 });
