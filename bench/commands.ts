@@ -6,14 +6,14 @@
  *                             [--mode webhook|polling|both] [--batch 100] [--reset]
  *
  * Seeds N members (a Telegram account each, 0–3 orders, a paid one with its entitlement), the demo catalog and its
- * answer-helper index (as in a running community: a restart finds it current), starts
- * a minimal fake Bot API (bench/commands-fake.ts), then for each mode runs Lyceum and the baseline one after the other,
+ * answer-helper index (as in a running community: a restart finds it current), starts a minimal fake Bot API
+ * (bench/commands-fake.ts), then for each mode runs Lyceum and the baseline one after the other,
  * each in a child process of its own (bench/commands-child.ts) so CPU time, peak RSS and SQL statements are that bot's
  * alone. Webhook mode POSTs updates to the bot's webhook with the secret header; polling mode queues them for the
  * fake's getUpdates. Latency is from the update sent (queued) to the reply's sendMessage arriving at the fake.
  *
- * Phases per bot: a warm-up; each command alone (`--batch` updates) for CPU ms and SQL statements per update; the mix closed loop
- * (`--concurrency` updates in flight, `--seconds`) for updates/s and CPU ms per update; then the mix open loop at each
+ * Phases per bot: a warm-up; each command alone (`--batch` updates) for CPU ms and SQL statements per update; the mix
+ * closed loop (`--concurrency` updates in flight, `--seconds`) for updates/s and CPU ms per update; then the mix open loop at each
  * offered rate for `--seconds` (latency percentiles measured from the scheduled send time). The per-command counts
  * are taken with every member seen just now; before the mix, members' last visits are spread over the past minute, so
  * Lyceum's once-a-minute `lastSeenAt` write is in the mix figures at the rate it has in real use. Uses DATABASE_URL when set

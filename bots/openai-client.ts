@@ -15,11 +15,14 @@ export function lazyOpenAi(options: {
 }): () => Promise<OpenAI> {
   let client: Promise<OpenAI> | null = null;
   return () => {
-    client ??= import("openai").then(({ default: OpenAI }) => new OpenAI(options));
-    // A failed import is tried again by the next request rather than remembered.
-    client.catch(() => {
-      client = null;
-    });
+    if (!client) {
+      const created = import("openai").then(({ default: OpenAI }) => new OpenAI(options));
+      // A failed import is tried again by the next request rather than remembered.
+      created.catch(() => {
+        if (client === created) client = null;
+      });
+      client = created;
+    }
     return client;
   };
 }

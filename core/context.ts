@@ -62,9 +62,8 @@ export const defaultCoreConfig: CoreConfig = {
 /**
  * Parameterised statements (`$1`, `$2` …) straight to the driver, for the few every update runs (reads, and the batched
  * activity write): Prisma's client costs more CPU per statement than the statement itself there (issue 10's profile).
- * Rows come back as the driver
- * parses them — pg and PGlite differ on timestamps and 64-bit integers — so callers select `to_jsonb(…)` or text and
- * convert. Everything else uses Prisma.
+ * Rows come back as the driver parses them — pg and PGlite differ on timestamps and 64-bit integers — so callers
+ * select `to_jsonb(…)`, text or epoch milliseconds and convert. Everything else uses Prisma.
  *
  * @example const rows = await ctx.sql.query<{ version: string }>('SELECT "version"::text FROM "CatalogVersion"')
  */

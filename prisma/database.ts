@@ -43,15 +43,15 @@ export interface OpenedDatabase {
   close(): Promise<void>;
 }
 
+/** How many distinct lean statements (ctx.sql) are prepared per connection; any beyond run unprepared. */
+const PREPARED_STATEMENTS = 100;
+
 /**
  * Throws MigrationFailedError (naming the migration, with the database's words) when a migration fails: nothing of
  * it is kept, it is not marked as applied, and the connection is closed again.
  *
  * @example const { prisma, close } = await openDatabase({ url: process.env.DATABASE_URL });
  */
-/** How many distinct lean statements (ctx.sql) are prepared per connection; any beyond run unprepared. */
-const PREPARED_STATEMENTS = 100;
-
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
   let factory: SqlMigrationAwareDriverAdapterFactory;
   let closeDriver: () => Promise<void>;

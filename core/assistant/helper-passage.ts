@@ -65,9 +65,8 @@ export function inQuestionLanguage(passages: readonly ReadablePassage[], languag
       : p.ids.productId !== null
         ? `product:${p.ids.productId}`
         : null;
-  const inLanguage = new Set(
-    passages.filter((p) => p.locale === language).flatMap((p) => (sourceOf(p) ? [sourceOf(p)] : [])),
-  );
+  const inLanguage = new Set(passages.filter((p) => p.locale === language).map(sourceOf));
+  inLanguage.delete(null); // a document or an answer has one language: always kept
   return passages
     .filter((p) => p.locale === language || !inLanguage.has(sourceOf(p)))
     .map((p, index) => ({ ...p, number: index + 1 }));

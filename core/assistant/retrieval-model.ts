@@ -5,8 +5,9 @@
  * helper: retrieval quality" says on what data and how they were checked.
  */
 
-/** Weights of FEATURE_NAMES (score-candidates.ts), fitted as a pairwise logistic ranker. */
 import type { AnswerLanguage } from "./question-language.js";
+
+/** Weights of FEATURE_NAMES (score-candidates.ts), fitted as a pairwise logistic ranker. */
 export const RERANK_WEIGHTS: readonly number[] = [
   0.0804, 2.9047, -0.5685, 2.2012, 0.8785, 3.5828, 0.4045, 1.371, 0.5352, 1.5882, 1.7813, 0.6494, 3.2318,
 ];

@@ -6,6 +6,8 @@
  *
  * @example const { items, gates } = await memberLibrary(ctx, { memberId, platform: "TELEGRAM" })
  */
+import type { Platform } from "../../prisma/generated/enums.js";
+import { activeEntitlementSql } from "../access/entitlement-window.js";
 import type { CoreContext } from "../context.js";
 
 const LIBRARY = `
@@ -13,9 +15,7 @@ const LIBRARY = `
     SELECT DISTINCT ON (e."productId") e."productId", e."endsAt", e."graceUntil", p."titleEn", p."titleZh"
     FROM "Entitlement" e JOIN "Product" p ON p."id" = e."productId"
     WHERE e."memberId" = $1
-      AND e."revokedAt" IS NULL
-      AND e."startsAt" <= $2::timestamp
-      AND (e."endsAt" IS NULL OR e."endsAt" > $2::timestamp OR e."graceUntil" > $2::timestamp)
+      AND ${activeEntitlementSql("e", "$2")}
     ORDER BY e."productId", e."endsAt" DESC NULLS FIRST, e."id"
   )
   SELECT 'product' AS "kind", o."productId" AS "id", o."titleEn", o."titleZh", NULL::text AS "link",
@@ -65,7 +65,7 @@ const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 export async function memberLibrary(
   ctx: CoreContext,
-  options: { memberId: number; platform: string; now?: Date },
+  options: { memberId: number; platform: Platform; now?: Date },
 ): Promise<{ items: LibraryItem[]; gates: LibraryGate[] }> {
   const now = options.now ?? ctx.clock.now();
   // Timestamps are stored as UTC without a zone: the ISO text cast to `timestamp` drops its "Z" and compares as stored.

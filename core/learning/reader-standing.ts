@@ -7,6 +7,7 @@
  *
  * @example const { holds, completed, reviews, trial } = await readerStanding(ctx, { memberId, productId })
  */
+import { activeEntitlementSql } from "../access/entitlement-window.js";
 import type { ShownReview } from "../community/reviews/list-reviews.js";
 import type { CoreContext } from "../context.js";
 
@@ -16,9 +17,7 @@ const STANDING = `
       SELECT 1 FROM "Entitlement" e
       WHERE e."memberId" = $1
         AND (e."productId" = $2 OR e."productId" IN (SELECT b."bundleId" FROM "BundleItem" b WHERE b."productId" = $2))
-        AND e."revokedAt" IS NULL
-        AND e."startsAt" <= $3::timestamp
-        AND (e."endsAt" IS NULL OR e."endsAt" > $3::timestamp OR e."graceUntil" > $3::timestamp)
+        AND ${activeEntitlementSql("e", "$3")}
     ) AS "holds",
     COALESCE(
       (SELECT json_agg(p."lessonId") FROM "LessonProgress" p JOIN "Lesson" l ON l."id" = p."lessonId"
