@@ -110,6 +110,21 @@ export function analyzeText(text: string, options: AnalyzeTextOptions = {}): str
   return out;
 }
 
+/**
+ * The Latin words of a text that analyzeText keeps as terms, folded but not stemmed (what word vectors know).
+ *
+ * @example latinWords("The biggest earthquakes of 2008") // ["biggest", "earthquakes"]
+ */
+export function latinWords(text: string): string[] {
+  const out: string[] = [];
+  for (const match of text.matchAll(RUNS)) {
+    if (!match[2]) continue;
+    const word = foldLatin(match[2]);
+    if (word && !ENGLISH_STOP_WORDS.has(word) && !/^\d/.test(word)) out.push(word);
+  }
+  return out;
+}
+
 /** True when most letters of the text are Chinese characters (the chunk's or question's language). */
 export function isMostlyChinese(text: string): boolean {
   let han = 0;

@@ -4,8 +4,10 @@
  * normalised by the question itself (its idf mass, its best possible BM25), so the same weights work on a corpus of
  * any size and language.
  */
+import { analyzeText } from "./analyze-text.js";
 import { type FieldIndex, inverseDocumentFrequency, type LexicalIndex, prefixTerm } from "./lexical-index.js";
 import { type AnswerType, answerType, sentenceEvidence } from "./sentence-evidence.js";
+import { type QueryVectors, queryVectors, softEvidence } from "./soft-evidence.js";
 
 const K1 = 1.2;
 const BODY_B = 0.75;
@@ -30,6 +32,8 @@ export const FEATURE_NAMES = [
   "prefixBm25", // BM25 of the prefix field / its best possible (lexical-index.ts, prefixTerm)
   "prefixCoverage", // share of the question's prefix idf mass found in the chunk
   "prefixSentence", // largest share of it inside one sentence
+  "softCoverage", // coverage with a question word the chunk says differently counted by similarity (soft-evidence.ts)
+  "softSentence", // the same inside the best sentence
 ] as const;
 
 export interface Candidate {
@@ -54,6 +58,8 @@ export interface QueryTerms {
   type: AnswerType;
   /** The question's terms in prefix form (distinct) and their idf in the prefix field. */
   prefix: { terms: string[]; idf: number[]; totalIdf: number };
+  /** The terms' word vectors (null: no question word has one). */
+  vectors: QueryVectors | null;
 }
 
 /** The question's terms with their weights, computed once per question. */
@@ -95,6 +101,7 @@ export function weighQuery(index: LexicalIndex, analysed: string[], question = "
     totalPairWeight,
     type: answerType(question),
     prefix: weighPrefixes(index, terms),
+    vectors: queryVectors(question, terms, (word) => analyzeText(word)[0]),
   };
 }
 
@@ -227,6 +234,14 @@ export function scoreCandidates(index: LexicalIndex, query: QueryTerms, limit = 
       query.type,
       true,
     );
+    const soft = softEvidence(
+      chunk,
+      query.terms,
+      query.idf,
+      query.totalIdf,
+      query.vectors,
+      (i) => bodyTerms.has(query.terms[i] as string) || titleTerms.has(query.terms[i] as string),
+    );
     const prefixTerms = new Set(chunk.terms.map(prefixTerm));
     let prefixCovered = 0;
     query.prefix.terms.forEach((term, i) => {
@@ -249,6 +264,8 @@ export function scoreCandidates(index: LexicalIndex, query: QueryTerms, limit = 
         (prefixScores[position] as number) / prefixMaxPossible,
         prefixCovered / (query.prefix.totalIdf || 1),
         prefixEvidence.sentence,
+        soft.coverage,
+        soft.sentence,
       ],
     };
   });
