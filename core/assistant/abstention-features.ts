@@ -17,7 +17,7 @@ export function abstentionFeatures(
   const [first, second] = reranked;
   const question = [units.unseenShare, units.unseenShare > 0 ? 1 : 0];
   const chunk = first ? index.chunks[first.candidate.position] : undefined;
-  if (!first || !chunk) return [0, 0, 0, 0, 0, 0, 0, ...question];
+  if (!first || !chunk) return [0, 0, 0, 0, 0, 0, 0, 0, ...question];
   const present = new Set([...chunk.terms, ...chunk.titleTerms]);
   let sentence = 0;
   for (const { terms } of chunkSentences(chunk)) sentence = Math.max(sentence, unitCoverage(units, terms));
@@ -32,6 +32,9 @@ export function abstentionFeatures(
     // The lead over the runner-up, relative to the best score: one passage that stands out, not many that match a
     // little each.
     first.score > 0 ? (first.score - (second?.score ?? 0)) / first.score : 0,
+    // The question names what the passage's lesson is about: answerable questions usually do ("the iPod", "四川
+    //地震"), questions about something else name another subject.
+    unitCoverage(units, new Set(chunk.titleTerms)),
     ...question,
   ];
 }

@@ -22,12 +22,13 @@ export const ABSTAIN_FEATURE_NAMES = [
   "unitSentence", // the same inside its best sentence
   "rareCoverage", // the same for the question's two rarest content words
   "margin", // the best candidate's lead over the second, relative to its score
+  "titleCoverage", // share of the question's content-word idf mass in the best candidate's title and headings
   "unseenShare", // share of the question's content-word idf mass in words the material never uses
   "hasUnseen", // 1 when any content word of the question is one the material never uses
 ] as const;
 
 export const ABSTAIN_WEIGHTS: readonly number[] = [
-  0.7221, 1.9107, 0.4775, 0.9331, 1.2448, 0.1401, 1.5951, -0.8754, -0.5467, -7.0056,
+  0.7597, 1.8265, 0.2556, 0.721, 1.1465, -0.0105, 1.2048, 3.5306, -0.8077, -0.4657, -7.1783,
 ];
 
 /**
@@ -36,7 +37,7 @@ export const ABSTAIN_WEIGHTS: readonly number[] = [
  * has not seen). Chinese and English questions are segmented differently, so one probability does not carry the same
  * confidence in both: one shared threshold (0.8223, set by English) held Chinese questions back needlessly.
  */
-export const ABSTAIN_THRESHOLDS: Readonly<Record<AnswerLanguage, number>> = { en: 0.8223, zh: 0.4697 };
+export const ABSTAIN_THRESHOLDS: Readonly<Record<AnswerLanguage, number>> = { en: 0.7793, zh: 0.3822 };
 
 /** Re-ranker score of one candidate. */
 export function rerankScore(features: readonly number[], weights: readonly number[] = RERANK_WEIGHTS): number {

@@ -7,7 +7,7 @@ import { abstentionFeatures } from "../../core/assistant/abstention-features.js"
 import { analyzeText } from "../../core/assistant/analyze-text.js";
 import { buildLexicalIndex, type IndexedChunk, prefixTerm } from "../../core/assistant/lexical-index.js";
 import { questionUnits, unitCoverage } from "../../core/assistant/question-units.js";
-import { rerankScore } from "../../core/assistant/retrieval-model.js";
+import { ABSTAIN_FEATURE_NAMES, rerankScore } from "../../core/assistant/retrieval-model.js";
 import { FEATURE_NAMES, scoreCandidates, weighQuery } from "../../core/assistant/score-candidates.js";
 import { answerType, sentenceEvidence, splitSentences } from "../../core/assistant/sentence-evidence.js";
 
@@ -145,5 +145,25 @@ describe("content words of a question", () => {
     expect(features("When was the Sichuan earthquake?")[coverage]).toBe(1);
     expect(features("温泉关的国王是谁？")[coverage]).toBeLessThan(1);
     expect(features("Which rescue teams came from Japan?")[coverage]).toBeLessThan(1);
+  });
+
+  it("tells whether the question names what the best passage's lesson is about, in either language", () => {
+    const titled = buildLexicalIndex([
+      chunk(1, "launch", "It was released in October 2001 and sold millions in its first years.", "iPod"),
+      chunk(2, "eruption", "The volcano erupted in May 1980 after weeks of small earthquakes.", "Mount St. Helens"),
+      chunk(3, "quake", "二〇〇八年五月，地震造成了严重的破坏。", "四川地震"),
+    ]);
+    const features = (question: string) => {
+      const analysed = analyzeText(question);
+      const reranked = scoreCandidates(titled, weighQuery(titled, analysed, question))
+        .candidates.map((candidate) => ({ candidate, score: rerankScore(candidate.features) }))
+        .sort((a, b) => b.score - a.score);
+      return abstentionFeatures(titled, reranked, questionUnits(titled, analysed));
+    };
+    const title = ABSTAIN_FEATURE_NAMES.indexOf("titleCoverage");
+    expect(features("When was the iPod released?")[title]).toBeGreaterThan(0.3);
+    expect(features("When was it released, and how many were sold?")[title]).toBe(0);
+    expect(features("四川地震是哪一年发生的？")[title]).toBeGreaterThan(0.3);
+    expect(features("破坏是哪一年发生的？")[title]).toBe(0);
   });
 });
