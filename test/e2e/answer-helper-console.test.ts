@@ -78,6 +78,8 @@ describe("console: /ask", () => {
     expect(answer, context).toContain("From the course material (quoted)");
     expect(answer).toContain("Install Python");
     expect(answer).toContain("[1] Python for Data Analysis, lesson 1: Setting up Jupyter");
+    // Its button says what it does, as the Chinese one does (查看：…).
+    expect(answer).toContain("[1] Open: Setting up Jupyter");
     // The lesson's Chinese chunk is not quoted beside the English one, nor cited as a second source.
     expect(answer).not.toMatch(/\p{Script=Han}/u);
     expect(answer).not.toContain("[2] Python for Data Analysis, lesson 1");
