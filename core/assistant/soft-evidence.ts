@@ -20,8 +20,11 @@ export interface QueryVectors {
   vectors: WordVectors;
   /** Vector row of each question term (-1: none). */
   rows: Int32Array;
-  /** Similarity of each term to each vector row, computed when first needed (NaN: not yet). */
-  similarities: (Float32Array | null)[];
+  /**
+   * Similarity of each term to the rows met so far, computed when first needed (sized by what candidates hold, not
+   * by the vocabulary: a long question must not cost a vocabulary-sized array per word).
+   */
+  similarities: (Map<number, number> | null)[];
 }
 
 /**
@@ -82,15 +85,15 @@ function softCredit(query: QueryVectors, i: number, rows: Int32Array): number {
   if (own < 0) return 0;
   let cache = query.similarities[i];
   if (!cache) {
-    cache = new Float32Array(query.vectors.rows.size).fill(Number.NaN);
+    cache = new Map();
     query.similarities[i] = cache;
   }
   let best = 0;
   for (const row of rows) {
-    let similarity = cache[row] as number;
-    if (Number.isNaN(similarity)) {
+    let similarity = cache.get(row);
+    if (similarity === undefined) {
       similarity = rowSimilarity(query.vectors, own, row);
-      cache[row] = similarity;
+      cache.set(row, similarity);
     }
     if (similarity > best) best = similarity;
   }
