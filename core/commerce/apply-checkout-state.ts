@@ -29,7 +29,7 @@ import { formatMoney } from "./pricing.js";
 import { recordReferralReward } from "./referrals/record-referral-reward.js";
 import { recordCheckoutTrial, recordTrialConversion } from "./trials/start-trial.js";
 import { returnWalletSpendPaidTwice } from "./wallet/refund-to-wallet.js";
-import { creditTopUp, reverseTopUp } from "./wallet/settle-top-up.js";
+import { settleTopUp } from "./wallet/settle-top-up.js";
 import { isTopUpProduct } from "./wallet/top-up-product.js";
 import { walletSettings } from "./wallet/wallet-settings.js";
 
@@ -122,9 +122,10 @@ export async function applyCheckoutState(
   if (status !== order.status) changes.push({ kind: "status", from: order.status, to: status });
   const firstPayment = !order.paidAt && status === "PAID";
   if (isTopUpProduct(order.product)) {
-    // A wallet top-up opens no access: its credit follows the order's status (taken back when refunded or disputed).
-    if (status === "PAID") await creditTopUp(tx, order);
-    else await reverseTopUp(tx, order);
+    // A wallet top-up opens no access: its credit follows the order's status (less a partial refund; taken back when
+    // refunded or disputed, given back when a dispute is won).
+    const kept = status === "PAID" ? order.amount - Math.min(order.amount, latest.refundedAmount) : 0;
+    await settleTopUp(tx, order, kept);
     if (firstPayment) await recordReferralReward(tx, walletSettings(ctx), { orderId: order.id, paidAt });
     return { outcome: "applied", orderId: order.id, changes };
   }

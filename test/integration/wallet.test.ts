@@ -78,6 +78,55 @@ describe("wallet: ledger, top-ups, paying from the balance", () => {
     expect((await h.db.prisma.order.findFirstOrThrow()).status).toBe("REFUNDED");
   });
 
+  it("a disputed top-up is taken back while the dispute is open and given back when the creator wins it, once", async () => {
+    await h.sayReply("dora", "/wallet topup 20");
+    const order = await h.db.prisma.order.findFirstOrThrow();
+    await h.deliver(h.stripe!.completeCheckout(order.checkoutRef!));
+    expect(await ledger("dora")).toEqual({ balance: 2000, sum: 2000 });
+    const intent = (await h.db.prisma.payment.findFirstOrThrow()).providerPaymentId;
+
+    const opened = h.stripe!.dispute(intent);
+    expect((await h.deliver(opened)).status).toBe(200);
+    expect(await ledger("dora")).toEqual({ balance: 0, sum: 0 });
+    expect((await h.db.prisma.order.findFirstOrThrow()).status).toBe("DISPUTED");
+
+    const won = h.stripe!.closeDispute(opened.data.object.id, "won");
+    expect((await h.deliver(won)).status).toBe(200);
+    expect((await h.deliver(won)).status).toBe(200);
+    expect((await h.deliver(opened)).status).toBe(200); // the opening again, late: the dispute stays won
+    expect((await h.db.prisma.order.findFirstOrThrow()).status).toBe("PAID");
+    expect(await ledger("dora")).toEqual({ balance: 2000, sum: 2000 });
+    expect(await h.db.prisma.walletTransaction.count({ where: { orderId: order.id } })).toBe(3);
+    expect(h.gateway.messagesTo("dora").filter((m) => m.includes("Top-up #1 received"))).toHaveLength(1);
+  });
+
+  it("a top-up refunded in part from the Stripe Dashboard keeps only the rest in the wallet", async () => {
+    await h.sayReply("finn", "/wallet topup 20");
+    const order = await h.db.prisma.order.findFirstOrThrow();
+    await h.deliver(h.stripe!.completeCheckout(order.checkoutRef!));
+    const intent = (await h.db.prisma.payment.findFirstOrThrow()).providerPaymentId;
+    const part = h.stripe!.refund(intent, { amount: 500 });
+    expect((await h.deliver(part)).status).toBe(200);
+    expect((await h.deliver(part)).status).toBe(200);
+    expect(await ledger("finn")).toEqual({ balance: 1500, sum: 1500 });
+    expect((await h.db.prisma.order.findFirstOrThrow()).status).toBe("PAID");
+    expect((await h.deliver(h.stripe!.refund(intent))).status).toBe(200);
+    expect(await ledger("finn")).toEqual({ balance: 0, sum: 0 });
+    expect((await h.db.prisma.order.findFirstOrThrow()).status).toBe("REFUNDED");
+  });
+
+  it("a top-up whose dispute is lost stays taken back", async () => {
+    await h.sayReply("erin", "/wallet topup 15");
+    const order = await h.db.prisma.order.findFirstOrThrow();
+    await h.deliver(h.stripe!.completeCheckout(order.checkoutRef!));
+    const intent = (await h.db.prisma.payment.findFirstOrThrow()).providerPaymentId;
+    const opened = h.stripe!.dispute(intent);
+    await h.deliver(opened);
+    await h.deliver(h.stripe!.closeDispute(opened.data.object.id, "lost"));
+    expect((await h.db.prisma.order.findFirstOrThrow()).status).toBe("DISPUTED");
+    expect(await ledger("erin")).toEqual({ balance: 0, sum: 0 });
+  });
+
   it("a refunded top-up already spent is not taken back below zero: the creator is told", async () => {
     await h.say(CREATOR, "/start");
     await h.sayReply("carol", "/wallet topup 49");
