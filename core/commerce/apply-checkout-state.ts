@@ -23,6 +23,7 @@ import { grantEntitlements } from "../access/grant-entitlements.js";
 import { addToOutbox } from "../access/outbox.js";
 import { revokeEntitlements } from "../access/revoke-entitlements.js";
 import type { CoreContext, Transaction } from "../context.js";
+import { recordPurchaseConversion } from "../insights/experiment-record-conversion.js";
 import type { ProviderCheckout, ProviderPayment } from "../ports.js";
 import { notifyPaymentReceived, redeemCoupon } from "./mark-order-paid.js";
 import { formatMoney } from "./pricing.js";
@@ -132,6 +133,10 @@ export async function applyCheckoutState(
   if (firstPayment) await recordReferralReward(tx, walletSettings(ctx), { orderId: order.id, paidAt });
   if (!order.paidAt) {
     await redeemCoupon(tx, order);
+    // A price test of the product counts the purchase, as mark-order-paid.ts does for the other payment paths.
+    if (status === "PAID") {
+      await recordPurchaseConversion(tx, { productId: order.productId, memberId: order.memberId, at: now });
+    }
     // Told about the payment first, then let in (the outbox runs in order).
     if (status === "PAID") await notifyPaymentReceived(tx, order);
   }

@@ -159,6 +159,28 @@ describe("Stripe Checkout and webhooks", () => {
     expect(await activeFor("hal")).toHaveLength(0);
     expect(h.gateway.members(LOUNGE).has("hal")).toBe(false);
   });
+
+  it("a Stripe payment counts as the conversion of the price the member was shown in a price test, once", async () => {
+    const offer = await h.db.prisma.offer.findFirstOrThrow({
+      where: { productId: 1, active: true, NOT: { currency: "xtr" } },
+    });
+    const [a, b] = [offer.amount / 100, offer.amount / 100 + 10].map((v) => v.toFixed(2));
+    expect(await h.say(CREATOR, `/experiments new price 1 ${a} ${b}`)).toContain("started");
+    const page = await h.say("gia", "/course 1");
+    const order = await buy("gia", 1);
+    expect(page).toContain(`$${(order.amount / 100).toFixed(2)}`);
+    const variant = order.amount === offer.amount ? "A" : "B";
+    const conversions = async () => {
+      const rows = await h.db.prisma.experimentAssignment.findMany({ where: { convertedAt: { not: null } } });
+      return rows.map((row) => row.variant);
+    };
+    expect(await conversions()).toEqual([]);
+    const completed = h.stripe!.completeCheckout(order.checkoutRef!);
+    expect((await h.deliver(completed)).status).toBe(200);
+    expect((await h.deliver(completed)).status).toBe(200);
+    expect(await conversions()).toEqual([variant]);
+    expect(await h.say(CREATOR, "/experiments")).toContain("1 converted");
+  });
 });
 
 describe("Stripe subscriptions", () => {
