@@ -31,7 +31,7 @@ const texts = {
     summary: (s: SimulationSummary) =>
       [
         `Simulated ${s.members} members (${s.stayers} stayers, ${s.leavers} leavers, ${s.goneByEnd} of them gone by the end).`,
-        `Purchases: ${s.purchases} (${s.subscriptionsStarted} subscriptions), ${s.abandonedCheckouts} checkouts abandoned.`,
+        `Purchases: ${s.purchases} (${s.subscriptionsStarted} subscriptions), ${s.abandonedCheckouts} checkouts abandoned, ${s.priceWalkaways} put off by the price test's higher price.`,
         `Renewals: ${s.renewals} paid (${s.recoveredRenewals} after a failed charge), ${s.failedRenewals} failed, ${s.cancellations} subscriptions ended.`,
         `Learning: ${s.lessonOpens} lessons opened, ${s.previewOpens} previews, ${s.lessonCompletions} completed.`,
         `Q&A: ${s.questions} questions, ${s.answers} answers. Activity log: ${s.activityEvents} events.`,
@@ -39,7 +39,7 @@ const texts = {
     insights: (scored: number, recommended: number) =>
       `Churn risk scored for ${scored} current members; recommendations for ${recommended} members.`,
     truth: (file: string) => `The simulator's truth (who it made leave) is in ${file}.`,
-    next: "Now run `npm start` and look around: /courses and /foryou as a member, /atrisk after /as creator.",
+    next: "Now run `npm start` and look around: /courses and /foryou as a member; /as creator, then /atrisk and /experiments.",
     failed: (reason: string) => `The simulation failed: ${reason}`,
   },
   zh: {
@@ -52,7 +52,7 @@ const texts = {
     summary: (s: SimulationSummary) =>
       [
         `模拟了 ${s.members} 名会员（留下 ${s.stayers} 名，离开 ${s.leavers} 名，其中 ${s.goneByEnd} 名到结束时已不再活跃）。`,
-        `购买：${s.purchases} 次（其中订阅 ${s.subscriptionsStarted} 个），放弃结账 ${s.abandonedCheckouts} 次。`,
+        `购买：${s.purchases} 次（其中订阅 ${s.subscriptionsStarted} 个），放弃结账 ${s.abandonedCheckouts} 次，因价格测试的较高价格放弃 ${s.priceWalkaways} 次。`,
         `续费：成功 ${s.renewals} 次（其中扣款失败后补缴 ${s.recoveredRenewals} 次），失败 ${s.failedRenewals} 次，结束订阅 ${s.cancellations} 个。`,
         `学习：打开课程 ${s.lessonOpens} 次，试看 ${s.previewOpens} 次，完成 ${s.lessonCompletions} 节。`,
         `问答：提问 ${s.questions} 个，回答 ${s.answers} 个。活动日志：${s.activityEvents} 条。`,
@@ -60,7 +60,7 @@ const texts = {
     insights: (scored: number, recommended: number) =>
       `已为 ${scored} 名当前会员计算流失风险；已为 ${recommended} 名会员生成推荐。`,
     truth: (file: string) => `模拟器的真实答案（哪些会员被安排离开）已写入 ${file}。`,
-    next: "现在运行 `npm start` 看看：以会员身份试试 /courses 和 /foryou，/as creator 之后试试 /atrisk。",
+    next: "现在运行 `npm start` 看看：以会员身份试试 /courses 和 /foryou；/as creator 之后试试 /atrisk 和 /experiments。",
     failed: (reason: string) => `模拟失败：${reason}`,
   },
 };

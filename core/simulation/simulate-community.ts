@@ -15,9 +15,10 @@
 import { handlePaymentEvent } from "../commerce/handle-payment-event.js";
 import type { CoreContext } from "../context.js";
 import { flushActivity } from "../learning/record-activity.js";
-import { simulateMemberDay } from "./simulate-member-day.js";
+import { makeFirstContact, simulateMemberDay } from "./simulate-member-day.js";
 import { SimulatedCardProcessor } from "./simulated-card-processor.js";
 import { createSimulatedPeople, DAY_MS, goneDay } from "./simulated-people.js";
+import { startSimulatedPriceTest } from "./simulated-price-test.js";
 import type { SimulationClock } from "./simulation-clock.js";
 import {
   emptyTallies,
@@ -110,12 +111,14 @@ export async function simulateCommunity(
           chatId: person.externalId,
         },
         member: null,
+        contactDay: null,
         tried: new Set(),
         subscriptions: [],
         stopped: false,
       }),
     ),
     byMemberId: new Map(),
+    priceTest: await startSimulatedPriceTest(simCtx, products),
     openQuestions: [],
     tallies: emptyTallies(),
     sequence: 0,
@@ -127,6 +130,7 @@ export async function simulateCommunity(
       clock.set(new Date(start.getTime() + day * DAY_MS + hour * 3_600_000));
       await settleRenewals(world);
       const due = world.members.filter((m) => m.person.hour === hour && m.person.joinDay <= day);
+      for (const member of due) await makeFirstContact(world, member, day);
       for (let i = 0; i < due.length; i += concurrency) {
         await Promise.all(due.slice(i, i + concurrency).map((member) => simulateMemberDay(world, member, day)));
       }

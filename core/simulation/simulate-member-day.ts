@@ -15,6 +15,7 @@ import { resolveMember } from "../identity/resolve-member.js";
 import { completeLesson } from "../learning/complete-lesson.js";
 import { openLesson } from "../learning/open-lesson.js";
 import { activityChance, hasDecidedToLeave } from "./simulated-people.js";
+import { seePriceTest } from "./simulated-price-test.js";
 import type { SimulatedMember, SimulatedProduct, SimulationWorld } from "./simulation-world.js";
 
 /** Share of checkouts a member opens and never pays (the order stays pending, as in life). */
@@ -36,28 +37,37 @@ const QUESTIONS = {
   ],
 } as const;
 
+/**
+ * A member's first contact on day `day` (they become a member, dated that simulated day). The community runs first
+ * contacts one at a time in a fixed order, so member ids, which the product's experiments hash, are the same in every
+ * run of a seed.
+ */
+export async function makeFirstContact(world: SimulationWorld, member: SimulatedMember, day: number): Promise<void> {
+  if (member.member) return;
+  const resolved = await resolveMember(world.ctx, member.user);
+  member.member = { id: resolved.member.id, role: resolved.member.role };
+  member.contactDay = day;
+  world.byMemberId.set(resolved.member.id, member);
+  // The member joined on the simulated day, not when the simulator ran: the one row the simulator dates itself.
+  const joined = world.ctx.clock.now();
+  await world.ctx.prisma.member.update({
+    where: { id: resolved.member.id },
+    data: { createdAt: joined, lastSeenAt: joined },
+  });
+}
+
 /** Runs `member`'s day `day` at the clock's current moment. */
 export async function simulateMemberDay(world: SimulationWorld, member: SimulatedMember, day: number): Promise<void> {
   const { person } = member;
   if (day < person.joinDay) return;
   const random = person.random;
-  if (member.member && hasDecidedToLeave(person, day) && !member.stopped) await stopSubscriptions(world, member);
-  const firstContact = member.member === null;
+  if (!member.member) await makeFirstContact(world, member, day);
+  const firstContact = member.contactDay === day;
+  if (!firstContact && hasDecidedToLeave(person, day) && !member.stopped) await stopSubscriptions(world, member);
   // The wobble is drawn every day, active or not, so a member's later draws never depend on the database.
   const active = firstContact || random() < activityChance(person, day) * (0.7 + 0.6 * random());
   if (!active) return;
-
-  const resolved = await resolveMember(world.ctx, member.user);
-  if (firstContact) {
-    member.member = { id: resolved.member.id, role: resolved.member.role };
-    world.byMemberId.set(resolved.member.id, member);
-    // The member joined on the simulated day, not when the simulator ran: the one row the simulator dates itself.
-    const joined = world.ctx.clock.now();
-    await world.ctx.prisma.member.update({
-      where: { id: resolved.member.id },
-      data: { createdAt: joined, lastSeenAt: joined },
-    });
-  }
+  if (!firstContact) await resolveMember(world.ctx, member.user);
   const sessions = 1 + (random() < person.level / 2 ? 1 : 0);
   for (let s = 0; s < sessions; s += 1) await learn(world, member);
   if (!hasDecidedToLeave(person, day) && random() < person.purchasePropensity) await buy(world, member);
@@ -104,10 +114,19 @@ async function buy(world: SimulationWorld, member: SimulatedMember): Promise<voi
   const product = choose(person.random, candidates, (p) => overlap(p, person.interests) * (p.recurring ? 3 : 1));
   if (!product) return;
   member.tried.add(product.id);
+  let offerId: number | undefined;
+  if (world.priceTest?.productId === product.id) {
+    const seen = await seePriceTest(world.ctx, world.priceTest, member.member.id, person.random);
+    if (seen.walksAway) {
+      world.tallies.priceWalkaways += 1;
+      return;
+    }
+    offerId = seen.offerId;
+  }
   const abandon = person.random() < ABANDON_SHARE;
   const locale = person.languageCode === "en" ? "en" : "zh";
   try {
-    const order = await createOrder(world.ctx, { memberId: member.member.id, productId: product.id });
+    const order = await createOrder(world.ctx, { memberId: member.member.id, productId: product.id, offerId });
     if (order.status === "PAID") return; // free
     await startCheckout(world.ctx, { orderId: order.id, locale });
     if (abandon) {

@@ -20,11 +20,20 @@ export interface SimulatedProduct {
   recurring: boolean;
 }
 
+/** The creator's price test on one product (simulated-price-test.ts). */
+export interface SimulatedPriceTest {
+  productId: number;
+  /** The lower of the two prices, minor units. */
+  lower: number;
+}
+
 export interface SimulatedMember {
   person: SimulatedPerson;
   user: PlatformUser;
   /** Known once the member has made first contact. */
   member: { id: number; role: Role } | null;
+  /** The simulated day of the first contact. */
+  contactDay: number | null;
   /** Products this member has bought (or tried to: a refused order is not tried again). */
   tried: Set<number>;
   /** Subscriptions at the card processor. */
@@ -36,6 +45,8 @@ export interface SimulatedMember {
 export interface SimulationTallies {
   purchases: number;
   abandonedCheckouts: number;
+  /** Members shown the price test's higher price who did not buy. */
+  priceWalkaways: number;
   subscriptionsStarted: number;
   renewals: number;
   failedRenewals: number;
@@ -57,6 +68,8 @@ export interface SimulationWorld {
   products: SimulatedProduct[];
   members: SimulatedMember[];
   byMemberId: Map<number, SimulatedMember>;
+  /** The creator's price test (simulated-price-test.ts), or null when none runs. */
+  priceTest: SimulatedPriceTest | null;
   /** Question threads still waiting for an answer, with their asker. */
   openQuestions: { threadRef: string; askerId: number }[];
   tallies: SimulationTallies;
@@ -68,6 +81,7 @@ export function emptyTallies(): SimulationTallies {
   return {
     purchases: 0,
     abandonedCheckouts: 0,
+    priceWalkaways: 0,
     subscriptionsStarted: 0,
     renewals: 0,
     failedRenewals: 0,

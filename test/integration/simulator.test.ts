@@ -84,6 +84,23 @@ describe("community simulator", () => {
     expect(await db.prisma.churnScore.count()).toBe(result.churnScored);
     expect(result.recommended).toBeGreaterThan(50);
 
+    // The creator's price test: members who came to buy the course saw one of two prices (the exposure), fewer bought
+    // at the higher one, and each purchase counted as its variant's conversion through the payment.
+    const experiment = await db.prisma.experiment.findFirstOrThrow({ where: { key: { startsWith: "price:" } } });
+    const productId = Number(experiment.key.slice("price:".length));
+    const assignments = await db.prisma.experimentAssignment.findMany({ where: { experimentId: experiment.id } });
+    const rate = (variant: string) => {
+      const shown = assignments.filter((a) => a.variant === variant);
+      return shown.filter((a) => a.convertedAt).length / Math.max(1, shown.length);
+    };
+    expect(assignments.filter((a) => a.variant === "A").length).toBeGreaterThan(3);
+    expect(assignments.filter((a) => a.variant === "B").length).toBeGreaterThan(3);
+    expect(assignments.filter((a) => a.convertedAt).length).toBe(
+      await db.prisma.order.count({ where: { productId, status: "PAID" } }),
+    );
+    expect(summary.priceWalkaways).toBeGreaterThan(0);
+    expect(rate("B")).toBeGreaterThan(rate("A"));
+
     // --- The churn model, trained on the community's own history, against the simulator's truth.
     const { model, assessments } = await assessChurnRisk(readContext(db, END), {
       asOf: END,
