@@ -726,7 +726,10 @@ export const en = {
     noEventFor: (p: P) => `no ${p.event} for ${p.days} days`,
     noActivityFor: (p: P) => `no activity for ${p.days} days`,
     activityDown: (p: P) => `activity down ${p.percent} % on the ${p.days} days before`,
-    fewActiveDays: (p: P) => `active on only ${p.active} of the last ${p.days} days`,
+    fewActiveDays: (p: P) =>
+      p.active === 0
+        ? `not active on any of the last ${p.days} days`
+        : `active on only ${p.active} of the last ${p.days} days`,
     belowCommunity: "less active than most members of the community",
     paymentPastDue: "payment past due",
     renewalFailed: "renewal failed",
@@ -750,6 +753,7 @@ export const en = {
       `**Members at risk of leaving** (scored ${p.date}; risk = chance of no activity or no renewal within ${p.days} days):`,
     atRiskLine: (p: P) => `#${p.id} ${p.name} — ${p.percent} %: ${p.reasons}`,
     atRiskNoReason: "no single reason stands out",
+    reasonSeparator: "; ",
     atRiskOptedOut: "(opted out of offers)",
     atRiskEmpty: "No risk scores yet: they are computed once a day for members who are active or paying.",
     atRiskHint:

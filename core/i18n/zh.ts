@@ -687,7 +687,8 @@ export const zh: Messages = {
     noEventFor: (p: P) => `已 ${p.days} 天没有${p.event}`,
     noActivityFor: (p: P) => `已 ${p.days} 天没有任何活动`,
     activityDown: (p: P) => `活跃度比前 ${p.days} 天下降 ${p.percent}%`,
-    fewActiveDays: (p: P) => `最近 ${p.days} 天只有 ${p.active} 天活跃`,
+    fewActiveDays: (p: P) =>
+      p.active === 0 ? `最近 ${p.days} 天都没有活跃` : `最近 ${p.days} 天只有 ${p.active} 天活跃`,
     belowCommunity: "活跃度低于社群中的大多数成员",
     paymentPastDue: "付款逾期",
     renewalFailed: "续费失败",
@@ -710,6 +711,7 @@ export const zh: Messages = {
     atRiskTitle: (p: P) => `**可能流失的成员**（评分于 ${p.date}；风险 = ${p.days} 天内不再活跃或不续费的概率）：`,
     atRiskLine: (p: P) => `#${p.id} ${p.name} — ${p.percent}%：${p.reasons}`,
     atRiskNoReason: "没有突出的单一原因",
+    reasonSeparator: "；",
     atRiskOptedOut: "（已退订优惠消息）",
     atRiskEmpty: "还没有风险评分：每天会为活跃或付费的成员计算一次。",
     atRiskHint: "“提醒”会把下一课发给成员；“优惠券”给他 7 天内 20% 的折扣。每位成员每天最多各一次。",

@@ -87,6 +87,8 @@ function describe(kind: string, value: (name: string) => number, horizon: number
   }
   if (kind === "activeDays") {
     const active = value("active_days:14d");
+    // No active day in two weeks says less than how long the member has been away, when that is known.
+    if (active === 0 && idle >= 14 && idle <= horizon) return { code: "noActivityFor", days: idle };
     return active <= 4 ? { code: "fewActiveDays", active, days: 14 } : undefined;
   }
   if (kind === "community") return value("relative:total") < 0 ? { code: "belowCommunity" } : undefined;

@@ -115,9 +115,31 @@ describe("/atrisk", () => {
       const chinese = await h.say(CREATOR, "/atrisk");
       expect(chinese).toContain("可能流失的成员");
       for (const reason of reasons) expect(chinese).toContain(describeChurnReason("zh", reason));
+      // Chinese reasons are separated with Chinese punctuation.
+      if (reasons.length > 1) {
+        expect(chinese).toContain(
+          `${describeChurnReason("zh", reasons[0]!)}；${describeChurnReason("zh", reasons[1]!)}`,
+        );
+      }
       expect(chinese).not.toContain(describeChurnReason("en", reasons[0]!));
     } finally {
       await h.say(CREATOR, "/language en");
+    }
+
+    // Two listed members of one name: their buttons carry their numbers, so the creator nudges the right one.
+    const [first, second] = listed as [number, number];
+    await h.ctx.prisma.member.updateMany({ where: { id: { in: [first, second] } }, data: { displayName: "Eli Chen" } });
+    try {
+      const labels = (await h.sayReply(CREATOR, "/atrisk")).messages
+        .flatMap((message) => message.buttons ?? [])
+        .flat()
+        .map((button) => button.label);
+      expect(labels).toContain(`Nudge Eli Chen #${first}`);
+      expect(labels).toContain(`Nudge Eli Chen #${second}`);
+      expect(labels.filter((label) => label.startsWith("Nudge ") && label.includes("#"))).toHaveLength(2);
+    } finally {
+      await h.ctx.prisma.member.update({ where: { id: first }, data: { displayName: community.names.get(first)! } });
+      await h.ctx.prisma.member.update({ where: { id: second }, data: { displayName: community.names.get(second)! } });
     }
 
     const member = community.names.get(community.stayers[0]!)!;

@@ -101,5 +101,22 @@ describe("churn model", () => {
       "no lesson opened for 12 days",
     );
     expect(describeChurnReason("zh", { code: "renewalFailed" })).toBe("续费失败");
+    // No active day is said as such, not as "only 0".
+    expect(describeChurnReason("en", { code: "fewActiveDays", active: 0, days: 14 })).toBe(
+      "not active on any of the last 14 days",
+    );
+    expect(describeChurnReason("zh", { code: "fewActiveDays", active: 0, days: 14 })).toBe("最近 14 天都没有活跃");
+    expect(describeChurnReason("en", { code: "fewActiveDays", active: 2, days: 14 })).toBe(
+      "active on only 2 of the last 14 days",
+    );
+  });
+
+  it("names how long a member has been away rather than that two weeks held no active day", () => {
+    const vector = new Float64Array(model.featureNames.length);
+    const at = (name: string) => model.featureNames.indexOf(name);
+    vector[at("days_since_last")] = 20;
+    vector[at("active_days:14d")] = 0;
+    const reasons = explainChurnRisk({ model, vector });
+    expect(reasons.some((reason) => reason.code === "fewActiveDays" && reason.active === 0)).toBe(false);
   });
 });

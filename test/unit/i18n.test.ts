@@ -36,6 +36,7 @@ describe("translations", () => {
       "insights.forYouLine",
       "insights.buttonForYouDetails",
       "insights.atRiskLine",
+      "insights.reasonSeparator",
       "billing.custom",
       "usage.top",
       "reviews.line",

@@ -25,7 +25,7 @@ async function listAtRisk(session: Session): Promise<Reply> {
   ];
   const buttons: Button[][] = [];
   for (const entry of list.members) {
-    const reasons = entry.reasons.map((reason) => describeChurnReason(locale, reason)).join("; ");
+    const reasons = entry.reasons.map((reason) => describeChurnReason(locale, reason)).join(m.insights.reasonSeparator);
     const line = m.insights.atRiskLine({
       id: entry.memberId,
       name: truncateText(entry.name, 40, "…"),
@@ -35,7 +35,9 @@ async function listAtRisk(session: Session): Promise<Reply> {
     lines.push(entry.optedOut ? `${line} ${m.insights.atRiskOptedOut}` : line);
     // An opted-out member gets no retention message: no buttons that could only be refused.
     if (entry.optedOut) continue;
-    const name = truncateText(entry.name, 16, "…");
+    // Two members of one name get their number on the buttons too.
+    const sameName = list.members.filter((other) => other.name === entry.name).length > 1;
+    const name = `${truncateText(entry.name, 16, "…")}${sameName ? ` #${entry.memberId}` : ""}`;
     buttons.push([
       { label: m.insights.buttonNudge({ name }), action: `atrisk nudge ${entry.memberId}` },
       { label: m.insights.buttonCoupon({ name }), action: `atrisk coupon ${entry.memberId}` },
