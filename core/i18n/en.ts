@@ -474,6 +474,7 @@ export const en = {
     comparison: (p: P) =>
       `${p.variant} converts ${p.rate} % vs ${p.control} ${p.controlRate} %, difference ${p.difference} pt (${p.level} % interval ${p.low} to ${p.high})`,
     notConclusive: "not yet conclusive",
+    withVerdict: (p: P) => `${p.sentence}: ${p.verdict}`,
     better: (p: P) => `conclusive: ${p.variant} converts better`,
     worse: (p: P) => `conclusive: ${p.variant} converts worse`,
     noData: (p: P) => `${p.variant} against ${p.control}: nobody on both sides yet`,

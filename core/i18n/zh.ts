@@ -448,6 +448,7 @@ export const zh: Messages = {
     comparison: (p: P) =>
       `${p.variant} 转化率 ${p.rate}%，${p.control} 为 ${p.controlRate}%，差值 ${p.difference} 个百分点（${p.level}% 区间 ${p.low} 至 ${p.high}）`,
     notConclusive: "尚无定论",
+    withVerdict: (p: P) => `${p.sentence}：${p.verdict}`,
     better: (p: P) => `已有定论：${p.variant} 转化更好`,
     worse: (p: P) => `已有定论：${p.variant} 转化更差`,
     noData: (p: P) => `${p.variant} 对比 ${p.control}：两边都还没有人`,

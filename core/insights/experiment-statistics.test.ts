@@ -66,6 +66,17 @@ describe("compareSequentially (mSPRT)", () => {
     }
   });
 
+  it("never shows an interval beyond what a difference of two rates can be", () => {
+    // A few dozen members per arm: the always-valid interval is wider than ±100 points before it is cut.
+    const small = compareSequentially({ exposures: 36, conversions: 14 }, { exposures: 21, conversions: 15 })!;
+    expect(small.interval.low).toBe(-1);
+    expect(small.interval.high).toBe(1);
+    expect(small.conclusive).toBe(false);
+    const large = compareSequentially({ exposures: 5000, conversions: 250 }, { exposures: 5000, conversions: 400 })!;
+    expect(large.interval.low).toBeGreaterThan(0);
+    expect(large.interval.high).toBeLessThan(0.1);
+  });
+
   it("has nothing to say before both arms have exposures", () => {
     expect(compareSequentially({ exposures: 0, conversions: 0 }, { exposures: 10, conversions: 1 })).toBeNull();
   });

@@ -157,7 +157,9 @@ export function compareSequentially(
   const pValue = Math.min(1, 1 / likelihoodRatio);
   return {
     difference,
-    interval: { low: difference - half, high: difference + half },
+    // A difference of two rates lies in [−1, 1]: cut there, the interval still covers the truth, and a creator with a
+    // few dozen members per arm is not shown "−175 to +240 points".
+    interval: { low: Math.max(-1, difference - half), high: Math.min(1, difference + half) },
     likelihoodRatio,
     pValue,
     conclusive: pValue <= alpha,

@@ -232,7 +232,7 @@ describe("price tests through /course and /buy", () => {
     expect(report).toContain(`${seen.B!.length} shown, 1 converted`);
     await h.say(CREATOR, "/language zh");
     const zhReport = await h.say(CREATOR, "/experiments");
-    expect(zhReport).toContain("尚无定论");
+    expect(zhReport).toContain("）：尚无定论");
     expect(zhReport).toContain("随时有效的序贯检验");
     await h.say(CREATOR, "/language en");
 

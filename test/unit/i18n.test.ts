@@ -37,6 +37,7 @@ describe("translations", () => {
       "insights.buttonForYouDetails",
       "insights.atRiskLine",
       "insights.reasonSeparator",
+      "experiments.withVerdict",
       "billing.custom",
       "usage.top",
       "reviews.line",

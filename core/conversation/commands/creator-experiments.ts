@@ -101,7 +101,7 @@ function describe(
       : comparison.difference > 0
         ? m.experiments.better({ variant: variant.key })
         : m.experiments.worse({ variant: variant.key });
-    lines.push(`${sentence}: ${verdict}`);
+    lines.push(m.experiments.withVerdict({ sentence, verdict }));
   }
   return lines.join("\n");
 }
