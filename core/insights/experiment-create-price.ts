@@ -73,6 +73,7 @@ export async function createPriceExperiment(
     await tx.experiment.create({
       data: {
         key,
+        createdAt: ctx.clock.now(),
         variants: [
           { key: "A", weight: 1, control: true, offerId: offerA },
           { key: "B", weight: 1, offerId: offerB },

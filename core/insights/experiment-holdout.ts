@@ -31,6 +31,7 @@ export async function isHeldOut(
     data: [
       {
         key,
+        createdAt: ctx.clock.now(),
         variants: [
           { key: "holdout", weight: percent, control: true },
           { key: "treatment", weight: 100 - percent },

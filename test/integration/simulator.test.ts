@@ -88,6 +88,8 @@ describe("community simulator", () => {
     // at the higher one, and each purchase counted as its variant's conversion through the payment.
     const experiment = await db.prisma.experiment.findFirstOrThrow({ where: { key: { startsWith: "price:" } } });
     const productId = Number(experiment.key.slice("price:".length));
+    // Started on the simulated first day (the experiment is dated by the clock, not by the database).
+    expect(experiment.createdAt.getTime()).toBe(END.getTime() - 60 * 86_400_000);
     const assignments = await db.prisma.experimentAssignment.findMany({ where: { experimentId: experiment.id } });
     const rate = (variant: string) => {
       const shown = assignments.filter((a) => a.variant === variant);
