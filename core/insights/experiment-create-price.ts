@@ -5,6 +5,7 @@
 import type { CoreContext } from "../context.js";
 import { requireStaff } from "../identity/roles.js";
 import { priceExperimentKeys } from "./experiment-keys.js";
+import { mixtureSdFor } from "./experiment-statistics.js";
 
 export type CreatePriceExperimentResult =
   | { ok: true; key: string; offerIds: [number, number] }
@@ -70,10 +71,13 @@ export async function createPriceExperiment(
     const offerA = await offerAt(amountA);
     const offerB = await offerAt(amountB);
     const key = earlier.length === 0 ? keys.first : `${keys.laterPrefix}${earlier.length + 1}`;
+    // The community's members today, half each: the most either price can be shown to.
+    const members = await tx.member.count({ where: { role: "MEMBER" } });
     await tx.experiment.create({
       data: {
         key,
         createdAt: ctx.clock.now(),
+        mixtureSd: mixtureSdFor(members / 2),
         variants: [
           { key: "A", weight: 1, control: true, offerId: offerA },
           { key: "B", weight: 1, offerId: offerB },

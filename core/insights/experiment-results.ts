@@ -91,7 +91,10 @@ export async function experimentResults(
       variants: results,
       comparisons: others.map((variant) => ({
         variant,
-        comparison: compareSequentially(controlResult, variant, { alpha }),
+        comparison: compareSequentially(controlResult, variant, {
+          alpha,
+          mixtureSd: experiment.mixtureSd ?? undefined,
+        }),
       })),
       alpha,
       method: "msprt",

@@ -4,6 +4,8 @@ import {
   type ArmCounts,
   compareSequentially,
   fixedHorizonPValue,
+  MIXTURE_SD,
+  mixtureSdFor,
   normalQuantile,
   wilsonInterval,
 } from "./experiment-statistics.js";
@@ -75,6 +77,21 @@ describe("compareSequentially (mSPRT)", () => {
     const large = compareSequentially({ exposures: 5000, conversions: 250 }, { exposures: 5000, conversions: 400 })!;
     expect(large.interval.low).toBeGreaterThan(0);
     expect(large.interval.high).toBeLessThan(0.1);
+  });
+
+  it("tunes its prior to the community's size, within 2 and 10 points", () => {
+    expect(mixtureSdFor(150)).toBeCloseTo(Math.sqrt(0.5 / 150), 10);
+    expect(mixtureSdFor(5000)).toBe(MIXTURE_SD);
+    expect(mixtureSdFor(10)).toBe(0.1);
+    expect(mixtureSdFor(0)).toBe(0.1);
+    // A few hundred members: the community's prior gives a much narrower interval than the default, still valid.
+    const a = { exposures: 150, conversions: 45 };
+    const b = { exposures: 150, conversions: 68 };
+    const width = (sd?: number) => {
+      const { interval } = compareSequentially(a, b, { mixtureSd: sd })!;
+      return interval.high - interval.low;
+    };
+    expect(width(mixtureSdFor(150))).toBeLessThan(0.7 * width());
   });
 
   it("has nothing to say before both arms have exposures", () => {

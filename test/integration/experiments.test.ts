@@ -14,6 +14,7 @@ import { holdoutExperimentKey } from "../../core/insights/experiment-keys.js";
 import { recordConversion } from "../../core/insights/experiment-record-conversion.js";
 import { exposeMember, findActiveExperiment, recordExposure } from "../../core/insights/experiment-record-exposure.js";
 import { experimentResults } from "../../core/insights/experiment-results.js";
+import { MIXTURE_SD, mixtureSdFor } from "../../core/insights/experiment-statistics.js";
 import { pickVariant } from "../../core/insights/experiment-variants.js";
 import { openDatabase } from "../../prisma/database.js";
 import { databaseUrlWithName } from "../support/database-url.js";
@@ -179,6 +180,11 @@ describe("price tests through /course and /buy", () => {
     const priceB = ((amount + 1000) / 100).toFixed(2);
     const started = await h.say(CREATOR, `/experiments new price ${id} ${priceA} ${priceB}`);
     expect(started).toContain(`price:${id}`);
+    // Its sequential test is tuned, at the start, to the community's size (a handful of members here).
+    const members = await h.ctx.prisma.member.count({ where: { role: "MEMBER" } });
+    const row = await h.ctx.prisma.experiment.findUniqueOrThrow({ where: { key: `price:${id}` } });
+    expect(row.mixtureSd).toBeCloseTo(mixtureSdFor(members / 2), 10);
+    expect(row.mixtureSd).toBeGreaterThan(MIXTURE_SD);
     const shownPrice = { A: `$${priceA}`, B: `$${priceB}` } as Record<string, string>;
 
     const seen: Record<string, string[]> = { A: [], B: [] };
