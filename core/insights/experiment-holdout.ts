@@ -6,6 +6,7 @@
 import type { CoreContext } from "../context.js";
 import { holdoutExperimentKey } from "./experiment-keys.js";
 import { exposeMember } from "./experiment-record-exposure.js";
+import { mixtureSdFor } from "./experiment-statistics.js";
 import { parseVariants } from "./experiment-variants.js";
 
 /** The holdout share when the campaign does not say. */
@@ -26,21 +27,27 @@ export async function isHeldOut(
 ): Promise<boolean> {
   const key = holdoutExperimentKey(campaignKey);
   const percent = Math.min(100, Math.max(0, options.holdoutPercent ?? DEFAULT_HOLDOUT_PERCENT));
-  // Created once by whichever process asks first; later calls read it (weights set at creation stay).
-  await ctx.prisma.experiment.createMany({
-    data: [
-      {
-        key,
-        createdAt: ctx.clock.now(),
-        variants: [
-          { key: "holdout", weight: percent, control: true },
-          { key: "treatment", weight: 100 - percent },
-        ],
-      },
-    ],
-    skipDuplicates: true,
-  });
-  const row = await ctx.prisma.experiment.findUniqueOrThrow({ where: { key } });
+  // Created once by whichever process asks first; later calls read it (weights and prior set at creation stay).
+  let row = await ctx.prisma.experiment.findUnique({ where: { key } });
+  if (!row) {
+    // The sequential test's prior, from the most the smaller arm could hold (experiment-statistics.ts, mixtureSdFor).
+    const members = await ctx.prisma.member.count({ where: { role: "MEMBER" } });
+    await ctx.prisma.experiment.createMany({
+      data: [
+        {
+          key,
+          createdAt: ctx.clock.now(),
+          mixtureSd: mixtureSdFor((members * Math.min(percent, 100 - percent)) / 100),
+          variants: [
+            { key: "holdout", weight: percent, control: true },
+            { key: "treatment", weight: 100 - percent },
+          ],
+        },
+      ],
+      skipDuplicates: true,
+    });
+    row = await ctx.prisma.experiment.findUniqueOrThrow({ where: { key } });
+  }
   if (!row.active) return false;
   const variant = await exposeMember(ctx, { id: row.id, key, variants: parseVariants(row.variants) }, memberId);
   return variant.key === "holdout";

@@ -279,6 +279,13 @@ describe("campaign holdouts", () => {
       if (await isHeldOut(h.ctx, "summer", id, { holdoutPercent: 25 })) quarter += 1;
     expect(quarter / 400).toBeGreaterThan(0.18);
     expect(quarter / 400).toBeLessThan(0.32);
+    // Each campaign's sequential test is tuned to the smaller arm it could reach when it started.
+    const memberCount = await h.ctx.prisma.member.count({ where: { role: "MEMBER" } });
+    const spring = await h.ctx.prisma.experiment.findUniqueOrThrow({ where: { key: holdoutExperimentKey("spring") } });
+    const summer = await h.ctx.prisma.experiment.findUniqueOrThrow({ where: { key: holdoutExperimentKey("summer") } });
+    expect(spring.mixtureSd).toBeCloseTo(mixtureSdFor(memberCount * 0.1), 10);
+    expect(summer.mixtureSd).toBeCloseTo(mixtureSdFor(memberCount * 0.25), 10);
+    expect(spring.mixtureSd!).toBeGreaterThan(summer.mixtureSd!);
     const [result] = await experimentResults(h.ctx, { keys: [holdoutExperimentKey("spring")] });
     expect(result!.control.key).toBe("holdout");
     expect(result!.control.exposures).toBe(held.length);
