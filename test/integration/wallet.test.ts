@@ -35,6 +35,15 @@ describe("wallet: ledger, top-ups, paying from the balance", () => {
     return { balance: wallet?.balance ?? 0, sum: sum._sum.amount ?? 0 };
   }
 
+  /** A Stripe top-up asked in chat and paid: its order and the PaymentIntent to refund or dispute. */
+  async function paidStripeTopUp(user: string, amount: number) {
+    await h.sayReply(user, `/wallet topup ${amount}`);
+    const order = await h.db.prisma.order.findFirstOrThrow({ where: { memberId: await h.memberId(user) } });
+    await h.deliver(h.stripe!.completeCheckout(order.checkoutRef!));
+    const payment = await h.db.prisma.payment.findFirstOrThrow({ where: { orderId: order.id } });
+    return { order, intent: payment.providerPaymentId };
+  }
+
   it("a manual top-up is credited once when the creator confirms it, and grants no access", async () => {
     await h.say("alice", "/start");
     const stripe = h.ctx.payments.stripe;
@@ -79,11 +88,8 @@ describe("wallet: ledger, top-ups, paying from the balance", () => {
   });
 
   it("a disputed top-up is taken back while the dispute is open and given back when the creator wins it, once", async () => {
-    await h.sayReply("dora", "/wallet topup 20");
-    const order = await h.db.prisma.order.findFirstOrThrow();
-    await h.deliver(h.stripe!.completeCheckout(order.checkoutRef!));
+    const { order, intent } = await paidStripeTopUp("dora", 20);
     expect(await ledger("dora")).toEqual({ balance: 2000, sum: 2000 });
-    const intent = (await h.db.prisma.payment.findFirstOrThrow()).providerPaymentId;
 
     const opened = h.stripe!.dispute(intent);
     expect((await h.deliver(opened)).status).toBe(200);
@@ -101,10 +107,7 @@ describe("wallet: ledger, top-ups, paying from the balance", () => {
   });
 
   it("a top-up refunded in part from the Stripe Dashboard keeps only the rest in the wallet", async () => {
-    await h.sayReply("finn", "/wallet topup 20");
-    const order = await h.db.prisma.order.findFirstOrThrow();
-    await h.deliver(h.stripe!.completeCheckout(order.checkoutRef!));
-    const intent = (await h.db.prisma.payment.findFirstOrThrow()).providerPaymentId;
+    const { intent } = await paidStripeTopUp("finn", 20);
     const part = h.stripe!.refund(intent, { amount: 500 });
     expect((await h.deliver(part)).status).toBe(200);
     expect((await h.deliver(part)).status).toBe(200);
@@ -116,10 +119,7 @@ describe("wallet: ledger, top-ups, paying from the balance", () => {
   });
 
   it("a top-up whose dispute is lost stays taken back", async () => {
-    await h.sayReply("erin", "/wallet topup 15");
-    const order = await h.db.prisma.order.findFirstOrThrow();
-    await h.deliver(h.stripe!.completeCheckout(order.checkoutRef!));
-    const intent = (await h.db.prisma.payment.findFirstOrThrow()).providerPaymentId;
+    const { intent } = await paidStripeTopUp("erin", 15);
     const opened = h.stripe!.dispute(intent);
     await h.deliver(opened);
     await h.deliver(h.stripe!.closeDispute(opened.data.object.id, "lost"));

@@ -5,30 +5,12 @@
 import { describe, expect, it } from "vitest";
 import { abstentionFeatures } from "../../core/assistant/abstention-features.js";
 import { analyzeText } from "../../core/assistant/analyze-text.js";
-import { buildLexicalIndex, type IndexedChunk, prefixTerm } from "../../core/assistant/lexical-index.js";
+import { buildLexicalIndex, prefixTerm } from "../../core/assistant/lexical-index.js";
 import { questionUnits, unitCoverage } from "../../core/assistant/question-units.js";
 import { ABSTAIN_FEATURE_NAMES, rerankScore } from "../../core/assistant/retrieval-model.js";
 import { FEATURE_NAMES, scoreCandidates, weighQuery } from "../../core/assistant/score-candidates.js";
 import { answerType, sentenceEvidence, splitSentences } from "../../core/assistant/sentence-evidence.js";
-
-function chunk(id: number, passageId: string, content: string, title = "Handbook"): IndexedChunk {
-  return {
-    id,
-    source: "DOCUMENT",
-    productId: null,
-    lessonId: null,
-    documentId: 1,
-    answerId: null,
-    locale: /\p{Script=Han}/u.test(content) ? "zh" : "en",
-    passageId,
-    title,
-    headingPath: passageId,
-    content,
-    terms: analyzeText(content),
-    titleTerms: analyzeText(title),
-    embedding: null,
-  };
-}
+import { indexedChunk as chunk } from "../support/indexed-chunk.js";
 
 const feature = (name: (typeof FEATURE_NAMES)[number]) => FEATURE_NAMES.indexOf(name);
 

@@ -9,25 +9,7 @@ import { buildLexicalIndex, type IndexedChunk } from "../../core/assistant/lexic
 import { rerankScore } from "../../core/assistant/retrieval-model.js";
 import { FEATURE_NAMES, scoreCandidates, weighQuery } from "../../core/assistant/score-candidates.js";
 import { parseWordVectors, rowSimilarity, wordVectors } from "../../core/assistant/word-vectors.js";
-
-function chunk(id: number, passageId: string, content: string): IndexedChunk {
-  return {
-    id,
-    source: "DOCUMENT",
-    productId: null,
-    lessonId: null,
-    documentId: 1,
-    answerId: null,
-    locale: /\p{Script=Han}/u.test(content) ? "zh" : "en",
-    passageId,
-    title: "Handbook",
-    headingPath: passageId,
-    content,
-    terms: analyzeText(content),
-    titleTerms: analyzeText("Handbook"),
-    embedding: null,
-  };
-}
+import { indexedChunk as chunk } from "../support/indexed-chunk.js";
 
 const at = (name: (typeof FEATURE_NAMES)[number]) => FEATURE_NAMES.indexOf(name);
 

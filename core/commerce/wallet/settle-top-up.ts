@@ -137,10 +137,11 @@ export function reverseTopUp(tx: Transaction, order: TopUpOrder): Promise<Settle
 
 /** Whether a top-up's credit could be taken back now (checked before a refund is sent to the provider). */
 export async function topUpStillHeld(tx: Transaction, order: TopUpOrder): Promise<boolean> {
-  const credited = await tx.walletTransaction.findUnique({ where: { idempotencyKey: creditKey(order) } });
+  const { credited, held } = await topUpEntries(tx, order);
   if (!credited) return true;
   const wallet = await tx.wallet.findUnique({
     where: { memberId_currency: { memberId: order.memberId, currency: order.currency.toLowerCase() } },
   });
-  return (wallet?.balance ?? 0) >= credited.amount;
+  // What reverseTopUp would take back: the credit less what a partial refund or a dispute already took.
+  return (wallet?.balance ?? 0) >= held;
 }
