@@ -6,7 +6,8 @@
  * 1. plain BM25 and the re-ranker, cross-validated by article inside each set (the models never see the article
  *    they are tested on), with abstention fitted in the same folds;
  * 2. leave-one-set-out: fitted on one set, measured on each other one;
- * 3. the constants fitted on all sets together, to paste into retrieval-model.ts, and their in-sample figures.
+ * 3. the constants fitted on all sets together, to paste into retrieval-model.ts, and their in-sample figures
+ *    (run it twice: as is, and with --no-encoder for the LEXICAL_ constants used when a question has no vector).
  * Each abstention line is followed by the figures at the threshold that would give exactly 5 % false citations on
  * the test questions: how well the probability separates, apart from where the fitted threshold lands.
  * --drop / --abstain-drop zero features by name (FEATURE_NAMES, ABSTAIN_FEATURE_NAMES) to measure what each adds.
@@ -17,6 +18,7 @@
  * (default 0.035, leaving room under the 0.05 goal for data it has not seen).
  */
 
+import { localSentenceEncoder } from "../bots/sentence-encoder.js";
 import { abstentionFeatures } from "../core/assistant/abstention-features.js";
 import { analyzeText, type ChineseMode } from "../core/assistant/analyze-text.js";
 import type { LexicalIndex } from "../core/assistant/lexical-index.js";
@@ -32,7 +34,7 @@ import {
   weighQuery,
 } from "../core/assistant/score-candidates.js";
 import { fitLogistic } from "./logistic-regression.js";
-import { type QaSet, readQaSet } from "./qa-set.js";
+import { encodeQaSet, type QaSet, readQaSet } from "./qa-set.js";
 
 interface Prepared {
   answerable: boolean;
@@ -51,7 +53,7 @@ interface Prepared {
 
 const FOLDS = 5;
 
-function prepare(set: QaSet, chinese: ChineseMode): Prepared[] {
+function prepare(set: QaSet, chinese: ChineseMode, encodings: Map<string, Float32Array>): Prepared[] {
   const out: Prepared[] = [];
   const documents = [...new Set(set.documentOf.values())].sort((a, b) => a - b);
   // Folds by article: every question of an article is tested by a model that never saw that article.
@@ -60,7 +62,7 @@ function prepare(set: QaSet, chinese: ChineseMode): Prepared[] {
   all.forEach((q, n) => {
     const analysed = analyzeText(q.question, { chinese });
     const query = weighQuery(set.index, analysed, q.question);
-    const { candidates } = scoreCandidates(set.index, query);
+    const { candidates } = scoreCandidates(set.index, query, { questionEncoding: encodings.get(q.id) ?? null });
     for (const candidate of candidates) for (const j of dropped) candidate.features[j] = 0;
     const bm25 = bodyBm25(set.index, query);
     const bm25Top = [...bm25.keys()]
@@ -277,10 +279,15 @@ if (argv.length === 0) {
   process.exit(2);
 }
 
-const sets = argv.map((dir) => {
+// The bundled sentence encoder, as the product runs it (--no-encoder: measure without its features).
+const encoder = argv.includes("--no-encoder") ? null : localSentenceEncoder();
+const sets: { name: string; questions: Prepared[] }[] = [];
+for (const dir of argv.filter((arg) => arg !== "--no-encoder")) {
   const set = readQaSet(dir, { chinese });
-  return { name: set.name, questions: prepare(set, chinese) };
-});
+  const encodings = encoder ? await encodeQaSet(set, encoder) : new Map<string, Float32Array>();
+  sets.push({ name: set.name, questions: prepare(set, chinese, encodings) });
+}
+await encoder?.close();
 
 console.log(`Chinese analysis: ${chinese}; false-citation goal when fitting the threshold: ${fcrGoal}\n`);
 console.log("1. Inside each set, 5-fold cross-validation by article");
@@ -323,7 +330,11 @@ const byLanguage = Object.fromEntries(
   }),
 ) as Record<AnswerLanguage, number>;
 const fixed = (values: number[]) => `[${values.map((v) => Number(v.toFixed(4))).join(", ")}]`;
-console.log("\n3. Fitted on all sets (paste into core/assistant/retrieval-model.ts)");
+console.log(
+  encoder
+    ? "\n3. Fitted on all sets (paste into core/assistant/retrieval-model.ts)"
+    : "\n3. Fitted on all sets without the encoder (paste into the LEXICAL_ constants of core/assistant/retrieval-model.ts)",
+);
 console.log(`export const RERANK_WEIGHTS: readonly number[] = ${fixed(weights)};`);
 console.log(`export const ABSTAIN_WEIGHTS: readonly number[] = ${fixed(abstention.abstain)};`);
 console.log(

@@ -30,6 +30,7 @@ import { createLogger } from "./logger.js";
 import { openAiEmbeddingsFromEnv } from "./openai-embeddings.js";
 import { openAiLanguageModelFromEnv } from "./openai-language-model.js";
 import { openAiModerationFromEnv } from "./openai-moderation.js";
+import { sentenceEncoderFromEnv } from "./sentence-encoder.js";
 import { retryTransient } from "./startup/retry.js";
 import { isTransientDatabaseError, StartupError } from "./startup/startup-error.js";
 
@@ -125,6 +126,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         lockDurationMs: config.JOB_LOCK_SECONDS * 1000,
       })
     : new InProcessJobRunner();
+  const sentenceEncoder = sentenceEncoderFromEnv(config);
   const stripe =
     config.STRIPE_SECRET_KEY && config.STRIPE_WEBHOOK_SECRET
       ? (await import("./stripe/stripe-provider.js")).createStripeProvider({
@@ -150,6 +152,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     assistant: {
       languageModel: openAiLanguageModelFromEnv(config),
       embeddings: openAiEmbeddingsFromEnv(config),
+      sentenceEncoder,
       modelTimeoutMs: config.OPENAI_TIMEOUT_SECONDS * 1000,
       moderation: openAiModerationFromEnv(config),
       defaultMode: config.HELPER_MODE,
@@ -236,14 +239,19 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     // An empty index (the first start, or material imported before it) is built before the app answers, so the first
     // question finds it; otherwise the refresh runs in the background.
     // A failure here only delays the index (the schedule retries it): it never stops the start.
+    // The first index is built before the bots answer; its vectors are computed by the job, in the background.
     if ((await db.prisma.knowledgeChunk.count()) === 0) {
-      await refreshKnowledge(ctx).catch((error: unknown) => logger.warn({ err: error }, "knowledge index not built"));
-    } else await requestKnowledgeIndex(ctx);
+      await refreshKnowledge(ctx, { vectors: false }).catch((error: unknown) =>
+        logger.warn({ err: error }, "knowledge index not built"),
+      );
+    }
+    await requestKnowledgeIndex(ctx);
   } catch (error) {
     // The start ends here: close what is open, so the process exits with the database shut down properly.
     await jobs.close({ deadlineMs: 5_000 }).catch(() => false);
     await http.close().catch(() => {});
     await db.close().catch(() => {});
+    await sentenceEncoder?.close();
     throw error;
   }
   return {
@@ -264,6 +272,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       await options.afterJobs?.();
       // Activity events wait in memory for a batch write: written now, while the database is still open.
       await flushActivity(ctx);
+      await sentenceEncoder?.close();
       await db.close();
       return stopped;
     },

@@ -11,6 +11,7 @@ import { retrievePassages } from "../core/assistant/retrieve-passages.js";
 import { formatCsvRow, parseCsv } from "./csv.js";
 import { openCommandDatabase } from "./knowledge-database.js";
 import { openAiEmbeddingsFromEnv } from "./openai-embeddings.js";
+import { sentenceEncoderFromEnv } from "./sentence-encoder.js";
 
 const usage =
   'usage: npm run ask -- --batch questions.csv --out answers.csv [--no-abstain]   |   npm run ask -- "<question>"';
@@ -31,6 +32,7 @@ if (batch ? !out || !existsSync(batch) : !single) {
 
 const db = await openCommandDatabase();
 const embeddings = openAiEmbeddingsFromEnv(process.env);
+const encoder = sentenceEncoderFromEnv(process.env);
 try {
   if (batch && out) {
     const rows = parseCsv(readFileSync(batch, "utf8"));
@@ -41,6 +43,7 @@ try {
         prisma: db.prisma,
         question: row.question ?? "",
         embeddings,
+        encoder,
         noAbstain,
       });
       if (result.abstained) abstained += 1;
@@ -51,8 +54,12 @@ try {
     writeFileSync(out, text);
     console.log(`${rows.length} questions, ${abstained} abstained; citations written to ${out}`);
   } else {
-    const result = await retrievePassages({ prisma: db.prisma, question: single, embeddings, noAbstain });
-    if (result.abstained) console.log(`I don't know (answerable: ${result.answerable.toFixed(2)})`);
+    const result = await retrievePassages({ prisma: db.prisma, question: single, embeddings, encoder, noAbstain });
+    console.log(
+      result.abstained
+        ? `I don't know (answerable: ${result.answerable.toFixed(2)})`
+        : `answerable: ${result.answerable.toFixed(2)}`,
+    );
     result.passages.forEach((passage, i) => {
       const where = [passage.chunk.title, passage.chunk.headingPath].filter(Boolean).join(" > ");
       console.log(`[${i + 1}] ${passage.chunk.passageId} (${where})\n    ${passage.chunk.content.slice(0, 200)}`);
@@ -62,5 +69,6 @@ try {
   process.stderr.write(`ask failed: ${(error as Error).message}\n`);
   process.exitCode = 1;
 } finally {
+  await encoder?.close();
   await db.close();
 }

@@ -112,6 +112,8 @@ const ConfigSchema = z.object({
   OPENAI_BASE_URL: optional,
   OPENAI_MODEL: optional,
   OPENAI_EMBEDDING_MODEL: optional,
+  // The bundled English sentence encoder the answer helper's re-ranker reads (bots/sentence-encoder.ts); off: without.
+  SENTENCE_ENCODER: z.enum(["on", "off"]).default("on"),
   OPENAI_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(20),
   // The provider's moderation endpoint for questions and answers (needs OPENAI_API_KEY); unset: the rules below only.
   OPENAI_MODERATION_MODEL: optional,

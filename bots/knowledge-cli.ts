@@ -2,7 +2,8 @@
  * `npm run knowledge -- import <dir> [--collection NAME]`: imports a folder of Markdown into the knowledge index
  * (every file a document, every `## heading` section a passage cited by its heading); idempotent and incremental.
  * `npm run knowledge -- index`: re-indexes lessons, products and accepted answers from the database.
- * With an embeddings endpoint configured, new or changed chunks are embedded afterwards.
+ * New or changed English chunks are then encoded by the bundled sentence encoder (unless SENTENCE_ENCODER=off) and,
+ * with an embeddings endpoint configured, embedded.
  *
  * Exit codes: 0 done, 2 usage or no such folder, 1 failed.
  */
@@ -12,6 +13,7 @@ import { importKnowledgeFolder } from "../core/assistant/import-knowledge-folder
 import { indexKnowledge } from "../core/assistant/index-knowledge.js";
 import { openCommandDatabase } from "./knowledge-database.js";
 import { openAiEmbeddingsFromEnv } from "./openai-embeddings.js";
+import { sentenceEncoderFromEnv } from "./sentence-encoder.js";
 
 const usage = "usage: npm run knowledge -- import <dir> [--collection NAME]   |   npm run knowledge -- index";
 const [command, ...rest] = process.argv.slice(2);
@@ -29,6 +31,7 @@ if (command !== "import" && command !== "index") {
 }
 
 const db = await openCommandDatabase();
+const encoder = sentenceEncoderFromEnv(process.env);
 try {
   if (command === "import" && dir) {
     const result = await importKnowledgeFolder({ prisma: db.prisma, dir, collection });
@@ -41,11 +44,16 @@ try {
       `${result.sources} sources: ${result.reindexed} re-indexed, ${result.skipped} unchanged; ${result.removed} chunks removed`,
     );
   }
+  if (encoder) {
+    const { embedded } = await embedChunks({ prisma: db.prisma, embeddings: encoder, kind: "encoding" });
+    console.log(`encoded ${embedded} English passages`);
+  }
   const embeddings = openAiEmbeddingsFromEnv(process.env);
   if (embeddings) console.log(`embedded ${(await embedChunks({ prisma: db.prisma, embeddings })).embedded} chunks`);
 } catch (error) {
   process.stderr.write(`knowledge ${command} failed: ${(error as Error).message}\n`);
   process.exitCode = 1;
 } finally {
+  await encoder?.close();
   await db.close();
 }

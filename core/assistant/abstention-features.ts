@@ -5,7 +5,10 @@
  */
 import type { LexicalIndex } from "./lexical-index.js";
 import { type QuestionUnits, rareUnitCoverage, unitCoverage } from "./question-units.js";
-import type { Candidate } from "./score-candidates.js";
+import { type Candidate, FEATURE_NAMES } from "./score-candidates.js";
+
+const ENCODER_SIMILARITY = FEATURE_NAMES.indexOf("encoderSimilarity");
+
 import { chunkSentences } from "./sentence-evidence.js";
 
 /** Abstention features (ABSTAIN_FEATURE_NAMES order) of the re-ranked candidates, best first. */
@@ -17,7 +20,7 @@ export function abstentionFeatures(
   const [first, second] = reranked;
   const question = [units.unseenShare, units.unseenShare > 0 ? 1 : 0];
   const chunk = first ? index.chunks[first.candidate.position] : undefined;
-  if (!first || !chunk) return [0, 0, 0, 0, 0, 0, 0, 0, ...question];
+  if (!first || !chunk) return [0, 0, 0, 0, 0, 0, 0, 0, 0, ...question];
   const present = new Set([...chunk.terms, ...chunk.titleTerms]);
   let sentence = 0;
   for (const { terms } of chunkSentences(chunk)) sentence = Math.max(sentence, unitCoverage(units, terms));
@@ -35,6 +38,8 @@ export function abstentionFeatures(
     // The question names what the passage's lesson is about: answerable questions usually do ("the iPod", "四川
     //地震"), questions about something else name another subject.
     unitCoverage(units, new Set(chunk.titleTerms)),
+    // How close in meaning the best passage is (0 without sentence-encoder vectors, e.g. a Chinese question).
+    f[ENCODER_SIMILARITY] ?? 0,
     ...question,
   ];
 }

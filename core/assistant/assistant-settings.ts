@@ -12,6 +12,8 @@ export interface AssistantSettings {
   languageModel: LanguageModel | null;
   /** Null: lexical retrieval only. */
   embeddings: EmbeddingsPort | null;
+  /** The bundled sentence encoder (English); null: the re-ranker goes without its two similarity features. */
+  sentenceEncoder: EmbeddingsPort | null;
   /** How long the model may take before the helper answers from retrieval instead. */
   modelTimeoutMs: number;
   /** Upper bound on the model's answer, in tokens. */
@@ -40,6 +42,7 @@ export interface AssistantSettings {
 export const defaultAssistantSettings: AssistantSettings = {
   languageModel: null,
   embeddings: null,
+  sentenceEncoder: null,
   modelTimeoutMs: 20_000,
   maxAnswerTokens: 600,
   maxAnswerChars: 1500,

@@ -71,6 +71,7 @@ export async function composeHelperAnswer(
     prisma: ctx.prisma,
     question: options.question,
     embeddings: settings.embeddings,
+    encoder: settings.sentenceEncoder,
     limit: PASSAGES_PER_QUESTION,
   });
   if (retrieved.abstained) return { kind: "abstained", language, reason: "RETRIEVAL", locked: [] };

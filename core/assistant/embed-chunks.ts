@@ -1,40 +1,57 @@
 /**
- * Fills the embeddings of chunks that have none, or one from another model, in batches. Called after indexing when
- * an endpoint is configured; a failure leaves the remaining chunks for the next run (retrieval stays lexical there).
+ * Fills the vectors of chunks that have none, or one from another model, in batches. Two kinds, each in its own
+ * column: `embedding`, from the configured embeddings endpoint (title, headings and text; fused with the lexical
+ * ranking), and `encoding`, from the bundled sentence encoder (the text of English passages; a re-ranker feature).
+ * Called after indexing; a failure leaves the remaining chunks for the next run (retrieval works without them).
  */
 import type { Database } from "../context.js";
 import { type EmbeddingsPort, vectorToBytes } from "./embeddings-port.js";
+import { questionLanguage } from "./question-language.js";
+
+export type VectorKind = "embedding" | "encoding";
 
 /**
  * @example await embedChunks({ prisma, embeddings }) // { embedded: 120 }
+ * @example await embedChunks({ prisma, embeddings: encoder, kind: "encoding" })
  */
 export async function embedChunks(options: {
   prisma: Database;
   embeddings: EmbeddingsPort;
+  kind?: VectorKind;
   batchSize?: number;
 }): Promise<{ embedded: number }> {
   const { prisma, embeddings } = options;
-  const batchSize = options.batchSize ?? 64;
+  const kind = options.kind ?? "embedding";
+  const batchSize = options.batchSize ?? (kind === "encoding" ? 16 : 64);
+  const stale = [{ [`${kind}Model`]: null }, { [`${kind}Model`]: { not: embeddings.model } }];
   let embedded = 0;
   for (;;) {
     const batch = await prisma.knowledgeChunk.findMany({
-      where: { OR: [{ embeddingModel: null }, { embeddingModel: { not: embeddings.model } }] },
+      where: { OR: stale },
       select: { id: true, title: true, headingPath: true, content: true },
       orderBy: { id: "asc" },
       take: batchSize,
     });
     if (batch.length === 0) return { embedded };
+    // The encoder reads English only: other passages are marked done without a vector.
+    const wanted = kind === "encoding" ? batch.filter((chunk) => questionLanguage(chunk.content) === "en") : batch;
     const vectors = await embeddings.embed(
-      batch.map((chunk) => [chunk.title, chunk.headingPath, chunk.content].filter(Boolean).join("\n")),
-    );
-    await prisma.$transaction(
-      batch.map((chunk, i) =>
-        prisma.knowledgeChunk.update({
-          where: { id: chunk.id },
-          data: { embedding: vectorToBytes(vectors[i] ?? new Float32Array()), embeddingModel: embeddings.model },
-        }),
+      wanted.map((chunk) =>
+        kind === "encoding"
+          ? chunk.content
+          : [chunk.title, chunk.headingPath, chunk.content].filter(Boolean).join("\n"),
       ),
     );
-    embedded += batch.length;
+    const vectorOf = new Map(wanted.map((chunk, i) => [chunk.id, vectors[i] ?? null]));
+    await prisma.$transaction(
+      batch.map((chunk) => {
+        const vector = vectorOf.get(chunk.id);
+        return prisma.knowledgeChunk.update({
+          where: { id: chunk.id },
+          data: { [kind]: vector ? vectorToBytes(vector) : null, [`${kind}Model`]: embeddings.model },
+        });
+      }),
+    );
+    embedded += wanted.length;
   }
 }

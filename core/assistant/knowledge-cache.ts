@@ -33,6 +33,7 @@ async function load(prisma: Database, version: bigint): Promise<Cached> {
     terms: row.terms ? row.terms.split(" ") : [],
     titleTerms: row.titleTerms ? row.titleTerms.split(" ") : [],
     embedding: row.embedding ? bytesToVector(row.embedding) : null,
+    encoding: row.encoding ? bytesToVector(row.encoding) : null,
   }));
   return { version, index: buildLexicalIndex(chunks) };
 }

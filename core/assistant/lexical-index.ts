@@ -20,6 +20,8 @@ export interface IndexedChunk {
   terms: string[];
   titleTerms: string[];
   embedding: Float32Array | null;
+  /** The bundled sentence encoder's vector (English passages), for the re-ranker's similarity features. */
+  encoding?: Float32Array | null;
 }
 
 /** Postings of one term in one field: chunk positions in `chunks` and the term's frequency there. */

@@ -1,7 +1,8 @@
 /**
  * Ranks the knowledge index for one question and decides whether to cite at all: BM25 candidates, the learned
  * re-ranker, optional dense retrieval fused by reciprocal rank, and the abstention model. Pure: the caller brings
- * the in-memory index (knowledge-cache.ts) and, when an embeddings endpoint is set, the question's vector.
+ * the in-memory index (knowledge-cache.ts), the question's sentence-encoder vector when it has one, and, when an
+ * embeddings endpoint is set, the question's embedding.
  */
 
 import { abstentionFeatures } from "./abstention-features.js";
@@ -10,8 +11,8 @@ import { fuseRankings } from "./fuse-rankings.js";
 import type { IndexedChunk, LexicalIndex } from "./lexical-index.js";
 import { questionLanguage } from "./question-language.js";
 import { questionUnits } from "./question-units.js";
-import { ABSTAIN_THRESHOLDS, answerableProbability, rerankScore } from "./retrieval-model.js";
-import { scoreCandidates, weighQuery } from "./score-candidates.js";
+import { answerableProbability, rerankScore, retrievalModelFor } from "./retrieval-model.js";
+import { addEncoderFeatures, type Candidate, cosine, scoreCandidates, weighQuery } from "./score-candidates.js";
 
 export interface RankedPassage {
   chunk: IndexedChunk;
@@ -24,6 +25,8 @@ export interface RankPassagesOptions {
   question: string;
   /** The question's embedding, when an endpoint is configured; chunks without a vector are left to the lexical side. */
   questionEmbedding?: Float32Array | null;
+  /** The question's vector from the bundled sentence encoder (English questions), for the re-ranker. */
+  questionEncoding?: Float32Array | null;
   /** Citations wanted (default 3). */
   limit?: number;
   /** Rank even when the material does not seem to answer (evaluation of the ranking alone). */
@@ -43,21 +46,6 @@ export function citationKey(chunk: IndexedChunk): string {
   return `${chunk.source}:${owner}:${chunk.passageId}`;
 }
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let normA = 0;
-  let normB = 0;
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i += 1) {
-    const x = a[i] as number;
-    const y = b[i] as number;
-    dot += x * y;
-    normA += x * x;
-    normB += y * y;
-  }
-  return normA && normB ? dot / Math.sqrt(normA * normB) : 0;
-}
-
 /** Chunk positions by cosine similarity to the question, best first (a scan: 10,000 × 1,536 is a few ms). */
 function denseRanking(index: LexicalIndex, vector: Float32Array, limit: number): number[] {
   const scored: { position: number; similarity: number }[] = [];
@@ -68,17 +56,36 @@ function denseRanking(index: LexicalIndex, vector: Float32Array, limit: number):
   return scored.slice(0, limit).map((entry) => entry.position);
 }
 
+/** The lexical half of ranking: what can run while the sentence encoder reads the question in its worker. */
+export interface PreparedRanking {
+  index: LexicalIndex;
+  question: string;
+  analysed: string[];
+  candidates: Candidate[];
+}
+
 /**
- * @example const { passages, abstained } = rankPassages({ index, question: "How do I renew?" })
+ * @example const prepared = prepareRanking(index, question); finishRanking(prepared, { questionEncoding })
  */
-export function rankPassages(options: RankPassagesOptions): RankPassagesResult {
-  const { index } = options;
+export function prepareRanking(index: LexicalIndex, question: string): PreparedRanking {
+  const analysed = analyzeText(question);
+  const query = weighQuery(index, analysed, question);
+  const { candidates } = scoreCandidates(index, query, { encoder: false });
+  return { index, question, analysed, candidates };
+}
+
+/** The encoder's feature, the re-ranker, the optional dense fusion and the abstention decision. */
+export function finishRanking(
+  prepared: PreparedRanking,
+  options: Omit<RankPassagesOptions, "index" | "question"> = {},
+): RankPassagesResult {
+  const { index, analysed, candidates } = prepared;
   const limit = options.limit ?? 3;
-  const analysed = analyzeText(options.question);
-  const query = weighQuery(index, analysed, options.question);
-  const { candidates } = scoreCandidates(index, query);
+  addEncoderFeatures(index, candidates, options.questionEncoding ?? null);
+  const language = questionLanguage(prepared.question);
+  const model = retrievalModelFor(language, Boolean(options.questionEncoding));
   const reranked = candidates
-    .map((candidate) => ({ candidate, score: rerankScore(candidate.features) }))
+    .map((candidate) => ({ candidate, score: rerankScore(candidate.features, model.rerank) }))
     .sort((a, b) => b.score - a.score || a.candidate.position - b.candidate.position);
   const lexicalScore = new Map(reranked.map((entry) => [entry.candidate.position, entry.score]));
   let order = reranked.map((entry) => entry.candidate.position);
@@ -96,9 +103,16 @@ export function rankPassages(options: RankPassagesOptions): RankPassagesResult {
     if (passages.length === limit) break;
   }
   const answerable = reranked.length
-    ? answerableProbability(abstentionFeatures(index, reranked, questionUnits(index, analysed)))
+    ? answerableProbability(abstentionFeatures(index, reranked, questionUnits(index, analysed)), model.abstain)
     : 0;
-  const threshold = ABSTAIN_THRESHOLDS[questionLanguage(options.question)];
+  const threshold = model.thresholds[language];
   const abstained = !options.noAbstain && (passages.length === 0 || answerable < threshold);
   return { passages: abstained ? [] : passages, answerable, abstained };
+}
+
+/**
+ * @example const { passages, abstained } = rankPassages({ index, question: "How do I renew?" })
+ */
+export function rankPassages(options: RankPassagesOptions): RankPassagesResult {
+  return finishRanking(prepareRanking(options.index, options.question), options);
 }

@@ -1,6 +1,7 @@
 /**
- * Brings the knowledge index up to date (indexKnowledge skips unchanged sources by hash) and, when an embeddings
- * endpoint is configured, embeds the new or changed chunks. What the `knowledge.index` job runs, at start, on a
+ * Brings the knowledge index up to date (indexKnowledge skips unchanged sources by hash), then encodes the new or
+ * changed English chunks with the bundled sentence encoder and, when an embeddings endpoint is configured, embeds
+ * them. What the `knowledge.index` job runs, at start, on a
  * schedule and after every change to the material.
  */
 import type { CoreContext } from "../context.js";
@@ -11,16 +12,26 @@ import { type IndexKnowledgeResult, indexKnowledge } from "./index-knowledge.js"
 /**
  * @example const { reindexed } = await refreshKnowledge(ctx)
  */
-export async function refreshKnowledge(ctx: CoreContext): Promise<IndexKnowledgeResult & { embedded: number }> {
+export async function refreshKnowledge(
+  ctx: CoreContext,
+  options: {
+    /** False: the index only (a start that must not wait for the encoder; the job computes the vectors). */
+    vectors?: boolean;
+  } = {},
+): Promise<IndexKnowledgeResult & { embedded: number }> {
   const result = await indexKnowledge({ prisma: ctx.prisma });
-  const { embeddings } = assistantSettings(ctx);
+  const { embeddings, sentenceEncoder } = assistantSettings(ctx);
   let embedded = 0;
-  if (embeddings) {
-    // A failing endpoint leaves the chunks for the next run: retrieval stays lexical for them meanwhile.
-    embedded = await embedChunks({ prisma: ctx.prisma, embeddings })
+  // A failing encoder or endpoint leaves the chunks for the next run: retrieval goes without their vectors meanwhile.
+  for (const [port, kind] of [
+    [sentenceEncoder, "encoding"],
+    [embeddings, "embedding"],
+  ] as const) {
+    if (!port || options.vectors === false) continue;
+    embedded += await embedChunks({ prisma: ctx.prisma, embeddings: port, kind })
       .then((r) => r.embedded)
       .catch((error: unknown) => {
-        ctx.log.warn({ reason: error instanceof Error ? error.name : "unknown" }, "embedding chunks failed");
+        ctx.log.warn({ kind, reason: error instanceof Error ? error.name : "unknown" }, "embedding chunks failed");
         return 0;
       });
   }

@@ -34,6 +34,7 @@ export const FEATURE_NAMES = [
   "prefixSentence", // largest share of it inside one sentence
   "softCoverage", // coverage with a question word the chunk says differently counted by similarity (soft-evidence.ts)
   "softSentence", // the same inside the best sentence
+  "encoderSimilarity", // cosine of the question's and the chunk's sentence-encoder vectors (0: no vectors)
 ] as const;
 
 export interface Candidate {
@@ -199,7 +200,18 @@ function proximity(terms: string[], query: QueryTerms, queryIndex: Map<string, n
  *
  * @example const { candidates } = scoreCandidates(index, weighQuery(index, analyzeText(question)))
  */
-export function scoreCandidates(index: LexicalIndex, query: QueryTerms, limit = 40): { candidates: Candidate[] } {
+export function scoreCandidates(
+  index: LexicalIndex,
+  query: QueryTerms,
+  options: {
+    /** The question's vector from the bundled sentence encoder (English questions); null: its feature stays 0. */
+    questionEncoding?: Float32Array | null;
+    limit?: number;
+    /** False: leave the encoder's feature out, for `addEncoderFeatures` to add once the question is encoded. */
+    encoder?: boolean;
+  } = {},
+): { candidates: Candidate[] } {
+  const limit = options.limit ?? 40;
   if (query.terms.length === 0 || index.chunks.length === 0) return { candidates: [] };
   const body = bodyBm25(index, query);
   const combined = new Float64Array(body);
@@ -269,5 +281,39 @@ export function scoreCandidates(index: LexicalIndex, query: QueryTerms, limit = 
       ],
     };
   });
+  if (options.encoder !== false) addEncoderFeatures(index, candidates, options.questionEncoding ?? null);
   return { candidates };
+}
+
+/**
+ * The sentence-encoder feature of every candidate. A candidate without a vector (not encoded yet, or not
+ * English) gets the candidates' mean similarity, so a missing vector neither helps nor hurts it.
+ */
+export function addEncoderFeatures(index: LexicalIndex, candidates: Candidate[], question: Float32Array | null): void {
+  const similarities = candidates.map((candidate) => {
+    const vector = index.chunks[candidate.position]?.encoding;
+    return question && vector ? cosine(question, vector) : Number.NaN;
+  });
+  const known = similarities.filter((value) => !Number.isNaN(value));
+  const mean = known.length ? known.reduce((sum, value) => sum + value, 0) / known.length : 0;
+  const filled = similarities.map((value) => (Number.isNaN(value) ? mean : value));
+  candidates.forEach((candidate, i) => {
+    candidate.features.push(filled[i] as number);
+  });
+}
+
+/** Cosine similarity of two vectors (0 when either is all zeros). */
+export function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i += 1) {
+    const x = a[i] as number;
+    const y = b[i] as number;
+    dot += x * y;
+    normA += x * x;
+    normB += y * y;
+  }
+  return normA && normB ? dot / Math.sqrt(normA * normB) : 0;
 }

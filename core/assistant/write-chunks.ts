@@ -95,6 +95,8 @@ export async function writeChunks(options: {
         // The text changed: its old vector no longer describes it (embed-chunks fills it again).
         embedding: null,
         embeddingModel: null,
+        encoding: null,
+        encodingModel: null,
       };
       const reuse = free.shift();
       if (reuse) await tx.knowledgeChunk.update({ where: { id: reuse.id }, data });

@@ -245,7 +245,7 @@ describe("evaluation commands", () => {
       const questions = path.join(root, "questions.csv");
       await writeFile(
         questions,
-        'question_id,question\nq1,"Within how many days of purchase are refunds granted?"\nq2,Who designed the Discord logo?\n',
+        'question_id,question\nq1,"Within how many days of purchase are refunds granted?"\nq2,What did the Roman senate purchase?\n',
       );
       const out = path.join(root, "answers.csv");
       const asked = await run(["bots/ask-cli.ts", "--batch", questions, "--out", out], database.env);

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "KnowledgeChunk" ADD COLUMN     "encoding" BYTEA,
+ADD COLUMN     "encodingModel" TEXT;
