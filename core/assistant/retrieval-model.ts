@@ -7,11 +7,22 @@
 
 import type { AnswerLanguage } from "./question-language.js";
 
-/** Weights of FEATURE_NAMES (score-candidates.ts), fitted as a pairwise logistic ranker. */
-export const RERANK_WEIGHTS: readonly number[] = [
-  -0.1894, 2.5077, -0.8914, 1.9225, 0.5831, 2.0918, 0.1383, 0.664, 0.1879, 1.1367, 0.9634, 0.3445, 2.3034, 2.8767,
-  2.6281, 7.0856,
-];
+/**
+ * Weights of FEATURE_NAMES (score-candidates.ts) per question language, each fitted as a pairwise logistic ranker
+ * on that language's questions: Chinese ones have neither the sentence encoder's nor the word vectors' features and
+ * are segmented differently, so one set of weights for both was a compromise (squad-en 0.798 fitted together,
+ * 0.802 apart, cmrc-zh 0.982 and 0.987; by article in CV, where each set was always fitted alone: 0.803, 0.988).
+ */
+export const RERANK_WEIGHTS: Readonly<Record<AnswerLanguage, readonly number[]>> = {
+  en: [
+    -0.1762, 1.738, -1.0006, 1.9373, 0.9142, 0.8735, 0.1773, 0.6371, 0.0975, 1.2002, 1.1518, 0.3235, 2.5034, 2.8958,
+    2.7056, 7.8082,
+  ],
+  zh: [
+    0.6946, 2.2531, 1.4672, 0.6045, 0.5755, 2.3565, 0.9334, 0.7627, 1.3458, -0.3264, 0.6948, 1.4566, 0.7623, 1.4668,
+    0.7626, 0,
+  ],
+};
 
 /** The order of abstentionFeatures(); ABSTAIN_WEIGHTS follows it (last weight: the intercept). */
 export const ABSTAIN_FEATURE_NAMES = [
@@ -29,7 +40,7 @@ export const ABSTAIN_FEATURE_NAMES = [
 ] as const;
 
 export const ABSTAIN_WEIGHTS: readonly number[] = [
-  0.5507, 0.7023, 0.6981, 1.1404, 1.4368, 0.382, 2.5186, 4.0414, 1.779, -0.5425, -0.5316, -7.5084,
+  0.6307, 0.5773, 0.5776, 0.895, 1.369, 0.2759, 2.9011, 3.8852, 1.4867, -0.4922, -0.5302, -7.8779,
 ];
 
 /**
@@ -38,21 +49,24 @@ export const ABSTAIN_WEIGHTS: readonly number[] = [
  * has not seen). Chinese and English questions are segmented differently, so one probability does not carry the same
  * confidence in both: one shared threshold (0.8223, set by English) held Chinese questions back needlessly.
  */
-export const ABSTAIN_THRESHOLDS: Readonly<Record<AnswerLanguage, number>> = { en: 0.7076, zh: 0.2445 };
+export const ABSTAIN_THRESHOLDS: Readonly<Record<AnswerLanguage, number>> = { en: 0.7413, zh: 0.2979 };
 
 /**
  * The same three fitted without the sentence encoder (`npm run fit:retrieval -- <sets> --no-encoder`), for an English
  * question that has no vector: the encoder is off (SENTENCE_ENCODER=off), failed, or has not encoded the material
  * yet. The models above would read its missing similarity as "unrelated" and abstain on nearly everything.
  */
-export const LEXICAL_RERANK_WEIGHTS: readonly number[] = [
-  -0.0224, 2.3921, -1.9963, 2.1839, 0.342, 3.0362, 0.3757, 0.0824, -0.0761, 1.403, 1.8063, 0.0126, 2.4963, 4.1352,
-  3.4679, 0,
-];
+export const LEXICAL_RERANK_WEIGHTS: Readonly<Record<AnswerLanguage, readonly number[]>> = {
+  en: [
+    -0.0694, 2.1608, -2.3609, 2.2745, 0.5311, 2.7714, 0.3884, -0.0917, -0.1917, 1.4715, 2.1104, -0.1229, 2.7363, 4.4635,
+    3.6113, 0,
+  ],
+  zh: RERANK_WEIGHTS.zh,
+};
 export const LEXICAL_ABSTAIN_WEIGHTS: readonly number[] = [
-  0.7597, 1.8265, 0.2556, 0.721, 1.1465, -0.0105, 1.2048, 3.5306, 0, -0.8077, -0.4657, -7.1783,
+  0.7484, 1.7253, 0.3967, 0.7702, 1.3767, -0.064, 1.4189, 3.6889, 0, -0.7772, -0.4281, -7.1439,
 ];
-export const LEXICAL_ABSTAIN_THRESHOLDS: Readonly<Record<AnswerLanguage, number>> = { en: 0.7793, zh: 0.3822 };
+export const LEXICAL_ABSTAIN_THRESHOLDS: Readonly<Record<AnswerLanguage, number>> = { en: 0.7847, zh: 0.427 };
 
 export interface RetrievalModel {
   rerank: readonly number[];
@@ -68,12 +82,16 @@ export interface RetrievalModel {
  */
 export function retrievalModelFor(language: AnswerLanguage, encoded: boolean): RetrievalModel {
   return language === "en" && !encoded
-    ? { rerank: LEXICAL_RERANK_WEIGHTS, abstain: LEXICAL_ABSTAIN_WEIGHTS, thresholds: LEXICAL_ABSTAIN_THRESHOLDS }
-    : { rerank: RERANK_WEIGHTS, abstain: ABSTAIN_WEIGHTS, thresholds: ABSTAIN_THRESHOLDS };
+    ? {
+        rerank: LEXICAL_RERANK_WEIGHTS[language],
+        abstain: LEXICAL_ABSTAIN_WEIGHTS,
+        thresholds: LEXICAL_ABSTAIN_THRESHOLDS,
+      }
+    : { rerank: RERANK_WEIGHTS[language], abstain: ABSTAIN_WEIGHTS, thresholds: ABSTAIN_THRESHOLDS };
 }
 
 /** Re-ranker score of one candidate. */
-export function rerankScore(features: readonly number[], weights: readonly number[] = RERANK_WEIGHTS): number {
+export function rerankScore(features: readonly number[], weights: readonly number[]): number {
   let score = 0;
   for (let i = 0; i < features.length; i += 1) score += (features[i] ?? 0) * (weights[i] ?? 0);
   return score;

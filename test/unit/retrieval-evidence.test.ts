@@ -6,8 +6,13 @@ import { describe, expect, it } from "vitest";
 import { abstentionFeatures } from "../../core/assistant/abstention-features.js";
 import { analyzeText } from "../../core/assistant/analyze-text.js";
 import { buildLexicalIndex, prefixTerm } from "../../core/assistant/lexical-index.js";
+import { questionLanguage } from "../../core/assistant/question-language.js";
 import { questionUnits, unitCoverage } from "../../core/assistant/question-units.js";
-import { ABSTAIN_FEATURE_NAMES, rerankScore } from "../../core/assistant/retrieval-model.js";
+import { ABSTAIN_FEATURE_NAMES, rerankScore, retrievalModelFor } from "../../core/assistant/retrieval-model.js";
+
+/** The re-ranker the product uses for this question without a sentence-encoder vector. */
+const weightsFor = (question: string) => retrievalModelFor(questionLanguage(question), false).rerank;
+
 import { FEATURE_NAMES, scoreCandidates, weighQuery } from "../../core/assistant/score-candidates.js";
 import { answerType, sentenceEvidence, splitSentences } from "../../core/assistant/sentence-evidence.js";
 import { indexedChunk as chunk } from "../support/indexed-chunk.js";
@@ -118,7 +123,7 @@ describe("content words of a question", () => {
       const analysed = analyzeText(question);
       const query = weighQuery(index, analysed, question);
       const reranked = scoreCandidates(index, query)
-        .candidates.map((candidate) => ({ candidate, score: rerankScore(candidate.features) }))
+        .candidates.map((candidate) => ({ candidate, score: rerankScore(candidate.features, weightsFor(question)) }))
         .sort((a, b) => b.score - a.score);
       return abstentionFeatures(index, reranked, questionUnits(index, analysed));
     };
@@ -138,7 +143,7 @@ describe("content words of a question", () => {
     const features = (question: string) => {
       const analysed = analyzeText(question);
       const reranked = scoreCandidates(titled, weighQuery(titled, analysed, question))
-        .candidates.map((candidate) => ({ candidate, score: rerankScore(candidate.features) }))
+        .candidates.map((candidate) => ({ candidate, score: rerankScore(candidate.features, weightsFor(question)) }))
         .sort((a, b) => b.score - a.score);
       return abstentionFeatures(titled, reranked, questionUnits(titled, analysed));
     };

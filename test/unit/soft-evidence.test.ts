@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeText } from "../../core/assistant/analyze-text.js";
 import { buildLexicalIndex, type IndexedChunk } from "../../core/assistant/lexical-index.js";
-import { rerankScore } from "../../core/assistant/retrieval-model.js";
+import { rerankScore, retrievalModelFor } from "../../core/assistant/retrieval-model.js";
 import { FEATURE_NAMES, scoreCandidates, weighQuery } from "../../core/assistant/score-candidates.js";
 import { parseWordVectors, rowSimilarity, wordVectors } from "../../core/assistant/word-vectors.js";
 import { indexedChunk as chunk } from "../support/indexed-chunk.js";
@@ -45,7 +45,8 @@ describe("soft evidence from word vectors", () => {
     expect(paraphrase[at("softCoverage")]).toBeGreaterThan(paraphrase[at("coverage")] as number);
     expect(paraphrase[at("softSentence")]).toBeGreaterThan(paraphrase[at("sentence")] as number);
     expect(unrelated[at("softCoverage")]).toBeCloseTo(unrelated[at("coverage")] as number, 10);
-    expect(rerankScore(paraphrase)).toBeGreaterThan(rerankScore(unrelated));
+    const { rerank } = retrievalModelFor("en", false);
+    expect(rerankScore(paraphrase, rerank)).toBeGreaterThan(rerankScore(unrelated, rerank));
   });
 
   it("counts exact words in full, and leaves Chinese questions their exact shares", () => {
