@@ -67,11 +67,24 @@ function groupInputIndexCached(schema: ChurnFeatureSchema, names: string[], hori
   return index;
 }
 
-/** The statistics to use for a community: the model's own, else those given (from the scored population), else global. */
+/** What a model trained on nobody knows of any community (the rules' first days): nothing, and no churn rate. */
+const NO_GROUP_STATS: GroupStats = {
+  members: 0,
+  meanTotal: 0,
+  meanActiveDays: 0,
+  meanRecency: 0,
+  activeShare7d: 0,
+  churnRate: Number.NaN,
+};
+
+/**
+ * The statistics to use for a community: the model's own, else those given (from the scored population), else
+ * global. A model trained on no labelled member at all (a new community, scored by the rules) has none of its own.
+ */
 export function groupStatsFor(model: ChurnModel, group: string | undefined, fallback?: GroupStats): GroupStats {
   const own = group === undefined ? undefined : model.groups[group];
   if (own) return own;
-  const global = model.groups["*"] as GroupStats;
+  const global = model.groups["*"] ?? NO_GROUP_STATS;
   return fallback ? { ...fallback, churnRate: global.churnRate } : global;
 }
 

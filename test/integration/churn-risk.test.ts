@@ -256,3 +256,31 @@ describe("no leakage", () => {
     expect(after.assessments).toEqual(before.assessments);
   }, 120_000);
 });
+
+describe("a community in its first days", () => {
+  it("is scored by the rules, not a crash, while no member has a history to learn from", async () => {
+    // Reproduced with `npm run simulate -- --members 30 --days 5`: the model trained on no labelled member had no
+    // community statistics at all, and scoring read them ("Cannot read properties of undefined").
+    const young = await createHarness();
+    try {
+      const fresh = await generateChurnDbCommunity(young.ctx.prisma, {
+        now: young.clock.now(),
+        stayers: 6,
+        currentLeavers: 0,
+        pastLeavers: 0,
+        days: 4,
+      });
+      await young.say(CREATOR, "/start");
+      await run(young.ctx);
+      const rows = await young.ctx.prisma.churnScore.findMany();
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) {
+        expect(fresh.stayers).toContain(row.memberId);
+        expect(Number.isFinite(row.score)).toBe(true);
+      }
+      expect(await young.say(CREATOR, "/atrisk")).not.toContain("went wrong");
+    } finally {
+      await young.close();
+    }
+  }, 120_000);
+});
