@@ -237,9 +237,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     }
     await seeded;
     // An empty index (the first start, or material imported before it) is built before the app answers, so the first
-    // question finds it; otherwise the refresh runs in the background.
-    // A failure here only delays the index (the schedule retries it): it never stops the start.
-    // The first index is built before the bots answer; its vectors are computed by the job, in the background.
+    // question finds it; its vectors, and any later refresh, come from the job in the background. A failure here
+    // only delays the index (the schedule retries it): it never stops the start.
     if ((await db.prisma.knowledgeChunk.count()) === 0) {
       await refreshKnowledge(ctx, { vectors: false }).catch((error: unknown) =>
         logger.warn({ err: error }, "knowledge index not built"),

@@ -8,7 +8,7 @@
  * Exit codes: 0 done, 2 usage or no such folder, 1 failed.
  */
 import { existsSync, statSync } from "node:fs";
-import { embedChunks } from "../core/assistant/embed-chunks.js";
+import { fillChunkVectors } from "../core/assistant/embed-chunks.js";
 import { importKnowledgeFolder } from "../core/assistant/import-knowledge-folder.js";
 import { indexKnowledge } from "../core/assistant/index-knowledge.js";
 import { openCommandDatabase } from "./knowledge-database.js";
@@ -44,12 +44,10 @@ try {
       `${result.sources} sources: ${result.reindexed} re-indexed, ${result.skipped} unchanged; ${result.removed} chunks removed`,
     );
   }
-  if (encoder) {
-    const { embedded } = await embedChunks({ prisma: db.prisma, embeddings: encoder, kind: "encoding" });
-    console.log(`encoded ${embedded} English passages`);
-  }
   const embeddings = openAiEmbeddingsFromEnv(process.env);
-  if (embeddings) console.log(`embedded ${(await embedChunks({ prisma: db.prisma, embeddings })).embedded} chunks`);
+  const filled = await fillChunkVectors({ prisma: db.prisma, sentenceEncoder: encoder, embeddings });
+  if (encoder) console.log(`encoded ${filled.encoded} English passages`);
+  if (embeddings) console.log(`embedded ${filled.embedded} chunks`);
 } catch (error) {
   process.stderr.write(`knowledge ${command} failed: ${(error as Error).message}\n`);
   process.exitCode = 1;

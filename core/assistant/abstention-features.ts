@@ -6,10 +6,9 @@
 import type { LexicalIndex } from "./lexical-index.js";
 import { type QuestionUnits, rareUnitCoverage, unitCoverage } from "./question-units.js";
 import { type Candidate, FEATURE_NAMES } from "./score-candidates.js";
+import { chunkSentences } from "./sentence-evidence.js";
 
 const ENCODER_SIMILARITY = FEATURE_NAMES.indexOf("encoderSimilarity");
-
-import { chunkSentences } from "./sentence-evidence.js";
 
 /** Abstention features (ABSTAIN_FEATURE_NAMES order) of the re-ranked candidates, best first. */
 export function abstentionFeatures(

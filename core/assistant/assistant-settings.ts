@@ -12,7 +12,7 @@ export interface AssistantSettings {
   languageModel: LanguageModel | null;
   /** Null: lexical retrieval only. */
   embeddings: EmbeddingsPort | null;
-  /** The bundled sentence encoder (English); null: the re-ranker goes without its two similarity features. */
+  /** The bundled sentence encoder (English); null: the re-ranker goes without its similarity feature. */
   sentenceEncoder: EmbeddingsPort | null;
   /** How long the model may take before the helper answers from retrieval instead. */
   modelTimeoutMs: number;

@@ -55,3 +55,29 @@ export async function embedChunks(options: {
     embedded += wanted.length;
   }
 }
+
+/**
+ * Both kinds of vectors after indexing: the sentence encoder's, then the endpoint's (either may be absent). Without
+ * `onError` a failure is thrown (a command reports it); with it, the other kind still runs (the background job).
+ *
+ * @example const { encoded, embedded } = await fillChunkVectors({ prisma, sentenceEncoder, embeddings })
+ */
+export async function fillChunkVectors(options: {
+  prisma: Database;
+  sentenceEncoder: EmbeddingsPort | null;
+  embeddings: EmbeddingsPort | null;
+  onError?: (kind: VectorKind, error: unknown) => void;
+}): Promise<{ encoded: number; embedded: number }> {
+  const fill = async (port: EmbeddingsPort | null, kind: VectorKind) => {
+    if (!port) return 0;
+    try {
+      return (await embedChunks({ prisma: options.prisma, embeddings: port, kind })).embedded;
+    } catch (error) {
+      if (!options.onError) throw error;
+      options.onError(kind, error);
+      return 0;
+    }
+  };
+  const encoded = await fill(options.sentenceEncoder, "encoding");
+  return { encoded, embedded: await fill(options.embeddings, "embedding") };
+}

@@ -27,3 +27,19 @@ export function bytesToVector(bytes: Uint8Array): Float32Array {
   for (let i = 0; i < vector.length; i += 1) vector[i] = view.getFloat32(i * 4, true);
   return vector;
 }
+
+/** Cosine similarity of two vectors (0 when either is all zeros). */
+export function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i += 1) {
+    const x = a[i] as number;
+    const y = b[i] as number;
+    dot += x * y;
+    normA += x * x;
+    normB += y * y;
+  }
+  return normA && normB ? dot / Math.sqrt(normA * normB) : 0;
+}

@@ -7,12 +7,13 @@
 
 import { abstentionFeatures } from "./abstention-features.js";
 import { analyzeText } from "./analyze-text.js";
+import { cosine } from "./embeddings-port.js";
 import { fuseRankings } from "./fuse-rankings.js";
 import type { IndexedChunk, LexicalIndex } from "./lexical-index.js";
 import { questionLanguage } from "./question-language.js";
 import { questionUnits } from "./question-units.js";
 import { answerableProbability, rerankScore, retrievalModelFor } from "./retrieval-model.js";
-import { addEncoderFeatures, type Candidate, cosine, scoreCandidates, weighQuery } from "./score-candidates.js";
+import { type Candidate, scoreCandidates, setEncoderFeature, weighQuery } from "./score-candidates.js";
 
 export interface RankedPassage {
   chunk: IndexedChunk;
@@ -70,7 +71,7 @@ export interface PreparedRanking {
 export function prepareRanking(index: LexicalIndex, question: string): PreparedRanking {
   const analysed = analyzeText(question);
   const query = weighQuery(index, analysed, question);
-  const { candidates } = scoreCandidates(index, query, { encoder: false });
+  const { candidates } = scoreCandidates(index, query);
   return { index, question, analysed, candidates };
 }
 
@@ -81,7 +82,7 @@ export function finishRanking(
 ): RankPassagesResult {
   const { index, analysed, candidates } = prepared;
   const limit = options.limit ?? 3;
-  addEncoderFeatures(index, candidates, options.questionEncoding ?? null);
+  setEncoderFeature(index, candidates, options.questionEncoding ?? null);
   const language = questionLanguage(prepared.question);
   const model = retrievalModelFor(language, Boolean(options.questionEncoding));
   const reranked = candidates

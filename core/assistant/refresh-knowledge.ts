@@ -6,7 +6,7 @@
  */
 import type { CoreContext } from "../context.js";
 import { assistantSettings } from "./assistant-settings.js";
-import { embedChunks } from "./embed-chunks.js";
+import { fillChunkVectors } from "./embed-chunks.js";
 import { type IndexKnowledgeResult, indexKnowledge } from "./index-knowledge.js";
 
 /**
@@ -22,18 +22,16 @@ export async function refreshKnowledge(
   const result = await indexKnowledge({ prisma: ctx.prisma });
   const { embeddings, sentenceEncoder } = assistantSettings(ctx);
   let embedded = 0;
-  // A failing encoder or endpoint leaves the chunks for the next run: retrieval goes without their vectors meanwhile.
-  for (const [port, kind] of [
-    [sentenceEncoder, "encoding"],
-    [embeddings, "embedding"],
-  ] as const) {
-    if (!port || options.vectors === false) continue;
-    embedded += await embedChunks({ prisma: ctx.prisma, embeddings: port, kind })
-      .then((r) => r.embedded)
-      .catch((error: unknown) => {
-        ctx.log.warn({ kind, reason: error instanceof Error ? error.name : "unknown" }, "embedding chunks failed");
-        return 0;
-      });
+  if (options.vectors !== false) {
+    // A failing encoder or endpoint leaves the chunks for the next run: retrieval goes without their vectors meanwhile.
+    const filled = await fillChunkVectors({
+      prisma: ctx.prisma,
+      sentenceEncoder,
+      embeddings,
+      onError: (kind, error) =>
+        ctx.log.warn({ kind, reason: error instanceof Error ? error.name : "unknown" }, "embedding chunks failed"),
+    });
+    embedded = filled.encoded + filled.embedded;
   }
   if (result.reindexed || result.removed) ctx.log.info({ ...result, embedded }, "knowledge index updated");
   return { ...result, embedded };

@@ -30,20 +30,18 @@ export async function retrievePassages(options: RetrievePassagesOptions): Promis
   const { question, embeddings, encoder } = options;
   // Both requests start first: the encoder works in its own thread while this one does the lexical ranking. A
   // failing or slow one only leaves its part out (the endpoint down: lexical retrieval alone still answers).
-  const firstVector = (port: EmbeddingsPort | null | undefined, wanted: boolean) =>
-    port && wanted
+  // `wanted` is asked only when there is a port (it scans the index).
+  const firstVector = (port: EmbeddingsPort | null | undefined, wanted: () => boolean) =>
+    port && wanted()
       ? port.embed([question]).then(
           ([vector]) => vector ?? null,
           () => null,
         )
       : Promise.resolve(null);
-  const embedding = firstVector(
-    embeddings,
-    index.chunks.some((chunk) => chunk.embedding),
-  );
+  const embedding = firstVector(embeddings, () => index.chunks.some((chunk) => chunk.embedding));
   const encoding = firstVector(
     encoder,
-    questionLanguage(question) === "en" && index.chunks.some((chunk) => chunk.encoding),
+    () => questionLanguage(question) === "en" && index.chunks.some((chunk) => chunk.encoding),
   );
   const prepared = prepareRanking(index, question);
   return finishRanking(prepared, {

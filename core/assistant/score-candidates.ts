@@ -5,6 +5,7 @@
  * any size and language.
  */
 import { analyzeText } from "./analyze-text.js";
+import { cosine } from "./embeddings-port.js";
 import { type FieldIndex, inverseDocumentFrequency, type LexicalIndex, prefixTerm } from "./lexical-index.js";
 import { type AnswerType, answerType, sentenceEvidence } from "./sentence-evidence.js";
 import { type QueryVectors, queryVectors, softEvidence } from "./soft-evidence.js";
@@ -207,8 +208,6 @@ export function scoreCandidates(
     /** The question's vector from the bundled sentence encoder (English questions); null: its feature stays 0. */
     questionEncoding?: Float32Array | null;
     limit?: number;
-    /** False: leave the encoder's feature out, for `addEncoderFeatures` to add once the question is encoded. */
-    encoder?: boolean;
   } = {},
 ): { candidates: Candidate[] } {
   const limit = options.limit ?? 40;
@@ -281,15 +280,18 @@ export function scoreCandidates(
       ],
     };
   });
-  if (options.encoder !== false) addEncoderFeatures(index, candidates, options.questionEncoding ?? null);
+  setEncoderFeature(index, candidates, options.questionEncoding ?? null);
   return { candidates };
 }
 
+const ENCODER_SIMILARITY = FEATURE_NAMES.indexOf("encoderSimilarity");
+
 /**
- * The sentence-encoder feature of every candidate. A candidate without a vector (not encoded yet, or not
- * English) gets the candidates' mean similarity, so a missing vector neither helps nor hurts it.
+ * Sets the sentence-encoder feature of every candidate (again, once the question's vector has arrived: see
+ * rank-passages.ts). A candidate without a vector (not encoded yet, or not English) gets the candidates' mean
+ * similarity, so a missing vector neither helps nor hurts it; without a question vector all are 0.
  */
-export function addEncoderFeatures(index: LexicalIndex, candidates: Candidate[], question: Float32Array | null): void {
+export function setEncoderFeature(index: LexicalIndex, candidates: Candidate[], question: Float32Array | null): void {
   const similarities = candidates.map((candidate) => {
     const vector = index.chunks[candidate.position]?.encoding;
     return question && vector ? cosine(question, vector) : Number.NaN;
@@ -298,22 +300,6 @@ export function addEncoderFeatures(index: LexicalIndex, candidates: Candidate[],
   const mean = known.length ? known.reduce((sum, value) => sum + value, 0) / known.length : 0;
   const filled = similarities.map((value) => (Number.isNaN(value) ? mean : value));
   candidates.forEach((candidate, i) => {
-    candidate.features.push(filled[i] as number);
+    candidate.features[ENCODER_SIMILARITY] = filled[i] as number;
   });
-}
-
-/** Cosine similarity of two vectors (0 when either is all zeros). */
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let normA = 0;
-  let normB = 0;
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i += 1) {
-    const x = a[i] as number;
-    const y = b[i] as number;
-    dot += x * y;
-    normA += x * x;
-    normB += y * y;
-  }
-  return normA && normB ? dot / Math.sqrt(normA * normB) : 0;
 }

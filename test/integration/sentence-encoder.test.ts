@@ -10,11 +10,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { localSentenceEncoder, SENTENCE_ENCODER_MODEL, type SentenceEncoder } from "../../bots/sentence-encoder.js";
 import { embedChunks } from "../../core/assistant/embed-chunks.js";
 import type { EmbeddingsPort } from "../../core/assistant/embeddings-port.js";
+import { cosine } from "../../core/assistant/embeddings-port.js";
 import { importKnowledgeFolder } from "../../core/assistant/import-knowledge-folder.js";
 import { loadKnowledgeIndex } from "../../core/assistant/knowledge-cache.js";
 import { rankPassages } from "../../core/assistant/rank-passages.js";
 import { retrievePassages } from "../../core/assistant/retrieve-passages.js";
-import { cosine } from "../../core/assistant/score-candidates.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 
 let db: TestDatabase;
