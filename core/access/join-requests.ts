@@ -9,6 +9,7 @@ import { offerPrice, productTitle } from "../conversation/format.js";
 import { type Button, type Reply, textReply } from "../conversation/reply.js";
 import { messages } from "../i18n/index.js";
 import { type PlatformUser, resolveMember } from "../identity/resolve-member.js";
+import { offerForMember } from "../insights/experiment-offer-for-member.js";
 import { notifyStaff } from "../messaging/notify.js";
 import { activeEntitlementWhere } from "./entitlement-window.js";
 import { noteOccupant } from "./gate-intruders.js";
@@ -45,10 +46,7 @@ export async function decideJoinRequest(
   const lines = [m.joinDeclined({ gate: gate.title })];
   const buttons: Button[][] = [];
   for (const { product } of gate.products.filter((p) => p.product.published).slice(0, 6)) {
-    const price = offerPrice(
-      member.locale,
-      product.offers.find((o) => o.currency !== "xtr"),
-    );
+    const price = offerPrice(member.locale, await offerForMember(ctx, product, member.id, { expose: false }));
     lines.push(
       m.catalogLine({
         id: product.id,

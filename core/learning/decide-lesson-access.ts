@@ -12,6 +12,7 @@ import type { Role } from "../../prisma/generated/enums.js";
 import { addDays, isEntitlementActive } from "../access/entitlement-window.js";
 import type { CoreContext } from "../context.js";
 import { isStaff } from "../identity/roles.js";
+import { offerForMember } from "../insights/experiment-offer-for-member.js";
 
 const courseSelect = {
   id: true,
@@ -47,7 +48,10 @@ export interface VisibleCourse {
   titleZh: string;
   published: boolean;
   dripDays: number | null;
-  /** What it sells for on its own (its money offer first, else one in Stars); null when sold only in a bundle. */
+  /**
+   * What it sells for on its own to this member (their price-test variant, else the money offer, else one in
+   * Stars); null when sold only in a bundle.
+   */
   offer: CourseRow["offers"][number] | null;
   lessons: LessonOutline[];
 }
@@ -123,7 +127,8 @@ export async function decideLessonAccess(ctx: CoreContext, options: DecideLesson
     titleZh: row.titleZh,
     published: row.published,
     dripDays: row.dripDays,
-    offer: row.offers.find((o) => o.currency !== "xtr") ?? row.offers[0] ?? null,
+    // The price this member sees everywhere else (a running price test's variant), without counting a view.
+    offer: (await offerForMember(ctx, row, member.id, { expose: false })) ?? row.offers[0] ?? null,
     lessons: staff ? row.lessons : row.lessons.filter((l) => l.published),
   };
 

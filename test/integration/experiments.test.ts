@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CoreContext } from "../../core/context.js";
+import type { Reply } from "../../core/conversation/reply.js";
 import { isHeldOut } from "../../core/insights/experiment-holdout.js";
 import { holdoutExperimentKey } from "../../core/insights/experiment-keys.js";
 import { recordConversion } from "../../core/insights/experiment-record-conversion.js";
@@ -19,6 +20,7 @@ import { pickVariant } from "../../core/insights/experiment-variants.js";
 import { openDatabase } from "../../prisma/database.js";
 import { databaseUrlWithName } from "../support/database-url.js";
 import { CREATOR, createHarness, type Harness } from "../support/harness.js";
+import { importHelperMaterial } from "../support/helper-material.js";
 
 const REPOSITORY = path.resolve(import.meta.dirname, "../..");
 const VARIANTS = [
@@ -28,6 +30,9 @@ const VARIANTS = [
 ];
 
 let h: Harness;
+
+const labels = (reply: Reply) =>
+  reply.messages.flatMap((message) => (message.buttons ?? []).flat().map((b) => b.label));
 
 beforeAll(async () => {
   h = await createHarness();
@@ -249,6 +254,57 @@ describe("price tests through /course and /buy", () => {
     expect(page).toContain(shownPrice.B!);
     expect(await h.say(CREATOR, `/experiments new price ${id} ${priceA} ${priceA}`)).toContain("must differ");
     expect(await h.say(CREATOR, `/experiments stop price:${id}`)).toContain("already stopped");
+  });
+
+  it("shows the member's price wherever a Buy button appears: a locked lesson, /ask, /join", async () => {
+    const courseId = await importHelperMaterial(h.ctx);
+    const live = await h.ctx.prisma.product.findFirstOrThrow({ where: { kind: "LIVE_SESSION" } });
+    const prices: Record<number, [string, string]> = {};
+    for (const productId of [courseId, live.id]) {
+      const offer = await h.ctx.prisma.offer.findFirstOrThrow({
+        where: { productId, active: true, currency: { not: "xtr" } },
+      });
+      prices[productId] = [(offer.amount / 100).toFixed(2), ((offer.amount + 700) / 100).toFixed(2)];
+      const [a, b] = prices[productId]!;
+      expect(await h.say(CREATOR, `/experiments new price ${productId} ${a} ${b}`)).toContain("started");
+    }
+    // One member on each side of both tests.
+    const users: Record<string, string> = {};
+    for (let i = 0; Object.keys(users).length < 2; i += 1) {
+      const user = `shopper${i}`;
+      await h.say(user, "/start");
+      const memberId = await h.memberId(user);
+      const variant = pickVariant(`price:${courseId}`, memberId, [
+        { key: "A", weight: 1 },
+        { key: "B", weight: 1 },
+      ]).key;
+      users[variant] ??= user;
+    }
+    for (const [variant, user] of Object.entries(users)) {
+      const side = variant === "A" ? 0 : 1;
+      const price = `$${prices[courseId]![side]}`;
+      const other = `$${prices[courseId]![1 - side]}`;
+      const lesson = await h.sayReply(user, `/lesson ${courseId} 2`);
+      expect(labels(lesson)).toContain(`Buy — ${price}`);
+      expect(JSON.stringify(lesson)).not.toContain(other);
+      const answer = await h.sayReply(user, "/ask How does a join match rows of two tables?");
+      expect(labels(answer)).toContain(`Buy Query Craft — ${price}`);
+      expect(JSON.stringify(answer)).not.toContain(other);
+      expect(await h.say(user, `/buy ${courseId}`)).toContain(`To pay: ${price}`);
+
+      const memberId = await h.memberId(user);
+      const liveVariant = pickVariant(`price:${live.id}`, memberId, [
+        { key: "A", weight: 1 },
+        { key: "B", weight: 1 },
+      ]).key;
+      const livePrice = `$${prices[live.id]![liveVariant === "A" ? 0 : 1]}`;
+      const join = await h.sayReply(user, `/join ${live.id}`);
+      expect(labels(join)).toContain(`Buy — ${livePrice}`);
+      expect(await h.say(user, `/buy ${live.id}`)).toContain(`To pay: ${livePrice}`);
+    }
+    // Showing a price in passing is not an exposure: only the two /buy pages of each test were.
+    const [course] = await experimentResults(h.ctx, { keys: [`price:${courseId}`] });
+    expect(course!.variants.map((v) => v.exposures)).toEqual([1, 1]);
   });
 
   it("refuses a second running test on the same product", async () => {

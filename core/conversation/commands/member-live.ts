@@ -7,6 +7,7 @@
 import { getProduct } from "../../catalog/catalog.js";
 import { formatDateTime } from "../../i18n/index.js";
 import { isStaff } from "../../identity/roles.js";
+import { offerForMember } from "../../insights/experiment-offer-for-member.js";
 import { joinLiveSession } from "../../learning/join-live-session.js";
 import { listLiveSessions } from "../../learning/list-live-sessions.js";
 import { liveSessionPhase } from "../../learning/live-session-phase.js";
@@ -62,7 +63,7 @@ export const joinCommand: Command = {
       case "NOT_OWNER": {
         // The way in, never the way to the room.
         const product = await getProduct(ctx, live.id);
-        const offer = product?.offers.find((o) => o.currency !== "xtr");
+        const offer = product && (await offerForMember(ctx, product, member.id, { expose: false }));
         const buttons: Button[][] = offer
           ? [[{ label: m.buttonBuy({ price: offerPrice(locale, offer) }), action: `buy ${live.id}` }]]
           : [[{ label: m.buttonDetails({ id: live.id }), action: `course ${live.id}` }]];
