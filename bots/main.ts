@@ -133,8 +133,10 @@ process.on("SIGTERM", onSignal);
 setGracefulShutdown(stop);
 
 // The console's paid channels start empty: the sweep lets back in everyone who is entitled.
+gateway.countJoins();
 await app.jobs.enqueue(ACCESS_SWEEP_JOB, {});
 await app.jobs.idle();
+gateway.printCountedJoins();
 
 if (useConsole) {
   await runConsoleChat({

@@ -1,7 +1,8 @@
 /**
  * The console's chat gateway: personal messages print to the terminal, and each gate is a "paid channel" kept in
  * memory, which members are let into and removed from. Because the channels start empty at every start, the
- * reconciler's sweep at start-up visibly puts everyone entitled back in.
+ * reconciler's sweep at start-up visibly puts everyone entitled back in: you by name, everyone else as one count per
+ * channel (a simulated community would otherwise print hundreds of lines before the prompt).
  */
 import type { Reply } from "../../core/conversation/reply.js";
 import type { AccessResult, AccountRef, ChatGateway, GateRef, SendResult } from "../../core/ports.js";
@@ -16,6 +17,8 @@ export class ConsoleGateway implements ChatGateway {
   readonly blocked = new Set<string>();
   /** Where lesson files are loaded from and written to; set once the core context exists (bots/main.ts). */
   lessonFiles: ConsoleLessonFiles | null = null;
+  /** While counting (the start-up sweep): how many others joined each channel, by its title. */
+  private counted: Map<string, number> | null = null;
 
   constructor(
     private readonly print: (text: string) => void,
@@ -37,9 +40,24 @@ export class ConsoleGateway implements ChatGateway {
     const members = this.channel(gate.externalId);
     if (!members.has(account.externalId)) {
       members.add(account.externalId);
-      this.print(this.texts.joined(gate.title, account.externalId));
+      if (this.counted && account.externalId !== this.currentUser()) {
+        this.counted.set(gate.title, (this.counted.get(gate.title) ?? 0) + 1);
+      } else {
+        this.print(this.texts.joined(gate.title, account.externalId));
+      }
     }
     return { ok: true };
+  }
+
+  /** From now until `printCountedJoins`, joins of anyone but the console's user are counted, not printed. */
+  countJoins(): void {
+    this.counted = new Map();
+  }
+
+  /** One line per channel for the joins counted since `countJoins`, then joins print one by one again. */
+  printCountedJoins(): void {
+    for (const [title, count] of this.counted ?? []) this.print(this.texts.rejoined(title, count));
+    this.counted = null;
   }
 
   async revokeAccess(gate: GateRef, account: AccountRef): Promise<AccessResult> {

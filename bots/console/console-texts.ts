@@ -17,6 +17,8 @@ export const consoleTexts = {
     unblocked: (name: string) => `"${name}" no longer blocks the bot.`,
     joined: (gate: string, name: string) => `[${gate}] ${name} joined the channel`,
     removed: (gate: string, name: string) => `[${gate}] ${name} was removed from the channel`,
+    rejoined: (gate: string, count: number) =>
+      `[${gate}] ${count} other ${count === 1 ? "member" : "members"} let back in (/channel lists them)`,
     to: (name: string) => `📨 to ${name}: `,
     noFile: (file: string) => `No file to send at ${file} (it must exist and be at most 20 MB).`,
   },
@@ -34,6 +36,7 @@ export const consoleTexts = {
     unblocked: (name: string) => `“${name}”已取消屏蔽机器人。`,
     joined: (gate: string, name: string) => `[${gate}] ${name} 加入了频道`,
     removed: (gate: string, name: string) => `[${gate}] ${name} 已被移出频道`,
+    rejoined: (gate: string, count: number) => `[${gate}] 另有 ${count} 位成员重新进入频道（/channel 查看名单）`,
     to: (name: string) => `📨 发给 ${name}：`,
     noFile: (file: string) => `${file} 没有可发送的文件（文件必须存在，且不超过 20 MB）。`,
   },

@@ -672,7 +672,7 @@ export const en = {
     sourcesTitle: "**Sources**",
     sourceLesson: (p: P) => `[${p.n}] ${p.course}, lesson ${p.number}: ${p.title}`,
     sourceOther: (p: P) => `[${p.n}] ${p.title}`,
-    buttonSource: (p: P) => `[${p.n}] Open: ${p.title}`,
+    buttonSource: (p: P) => `Source ${p.n}: ${p.title}`,
     lockedOnly: "This is covered in these lessons, open to those who own the course:",
     lockedAlso: "**More in these lessons, open to those who own the course:**",
     lockedLine: (p: P) => `• ${p.course}, lesson ${p.number}: ${p.title}`,

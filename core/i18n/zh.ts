@@ -636,7 +636,7 @@ export const zh: Messages = {
     sourcesTitle: "**出处**",
     sourceLesson: (p: P) => `[${p.n}] ${p.course}，第 ${p.number} 课：${p.title}`,
     sourceOther: (p: P) => `[${p.n}] 资料：${p.title}`,
-    buttonSource: (p: P) => `[${p.n}] 查看：${p.title}`,
+    buttonSource: (p: P) => `出处 ${p.n}：${p.title}`,
     lockedOnly: "这部分内容在以下课节中（拥有该课程即可阅读）：",
     lockedAlso: "**更多内容在以下课节中（拥有该课程即可阅读）：**",
     lockedLine: (p: P) => `• ${p.course}，第 ${p.number} 课：${p.title}`,

@@ -78,8 +78,9 @@ describe("console: /ask", () => {
     expect(answer, context).toContain("From the course material (quoted)");
     expect(answer).toContain("Install Python");
     expect(answer).toContain("[1] Python for Data Analysis, lesson 1: Setting up Jupyter");
-    // Its button says what it does, as the Chinese one does (查看：…).
-    expect(answer).toContain("[1] Open: Setting up Jupyter");
+    // Its button names the source it opens, without a second bracketed number beside the console's choice number.
+    expect(answer).toContain("[1] Source 1: Setting up Jupyter");
+    expect(answer).not.toMatch(/\[\d+\] \[\d+\]/);
     // The lesson's Chinese chunk is not quoted beside the English one, nor cited as a second source.
     expect(answer).not.toMatch(/\p{Script=Han}/u);
     expect(answer).not.toContain("[2] Python for Data Analysis, lesson 1");
