@@ -182,6 +182,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       conversionDays: config.NUDGE_CONVERSION_DAYS,
       couponPercent: config.NUDGE_COUPON_PERCENT,
       riskThreshold: config.NUDGE_RISK_THRESHOLD,
+      firstPurchaseProbability: config.FIRST_PURCHASE_MIN_PROBABILITY,
+      firstPurchaseCouponPercent: config.FIRST_PURCHASE_COUPON_PERCENT,
     },
     wallet: {
       currency: config.WALLET_CURRENCY.toLowerCase(),

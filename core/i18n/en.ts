@@ -568,6 +568,8 @@ export const en = {
       `🎁 A little push to keep going: ${p.percent} % off **${p.title}** with the code \`${p.code}\`, until ${p.date}. One tap below uses it.`,
     retentionCouponAny: (p: P) =>
       `🎁 A little push to keep going: ${p.percent} % off any course with the code \`${p.code}\`, until ${p.date} (/buy <course> ${p.code}).`,
+    firstPurchaseCoupon: (p: P) =>
+      `🎁 For your first course: ${p.percent} % off **${p.title}**, which you have been looking at, with the code \`${p.code}\`, until ${p.date}. One tap below uses it.\n/optout recommendations stops these messages.`,
     buttonUseCoupon: "Use my discount",
     buttonBrowseCourses: "See the courses",
     recommendationPick: (p: P) =>
@@ -743,6 +745,7 @@ export const en = {
     reasonBecause: (p: P) => `because you took ${p.title}`,
     reasonPopular: "popular with members",
     reasonNextLesson: (p: P) => `lesson ${p.number} is next for you`,
+    reasonLookedAt: "you have been looking at it",
     forYouTitle: "**For you**",
     forYouLine: (p: P) => `${p.rank}. **${p.title}** — ${p.kind}, ${p.price}\n    ${p.reason}`,
     forYouEmpty: "Nothing new to recommend right now: you have what fits you. /courses shows the whole catalog.",

@@ -538,6 +538,8 @@ export const zh: Messages = {
       `🎁 给你一点继续学习的动力：使用优惠码 \`${p.code}\` 购买 **${p.title}** 可享 ${p.percent}% 折扣，有效期至 ${p.date}。点按下方按钮即可使用。`,
     retentionCouponAny: (p: P) =>
       `🎁 给你一点继续学习的动力：使用优惠码 \`${p.code}\` 购买任意课程可享 ${p.percent}% 折扣，有效期至 ${p.date}（/buy <课程> ${p.code}）。`,
+    firstPurchaseCoupon: (p: P) =>
+      `🎁 你的第一门课：你一直在看的 **${p.title}**，使用优惠码 \`${p.code}\` 可享 ${p.percent}% 折扣，有效期至 ${p.date}。点按下方按钮即可使用。\n发送 /optout recommendations 可停止此类消息。`,
     buttonUseCoupon: "使用我的折扣",
     buttonBrowseCourses: "查看课程",
     recommendationPick: (p: P) =>
@@ -702,6 +704,7 @@ export const zh: Messages = {
     reasonBecause: (p: P) => `因为你学过《${p.title}》`,
     reasonPopular: "很多学员在学",
     reasonNextLesson: (p: P) => `下一课是第 ${p.number} 课`,
+    reasonLookedAt: "你最近一直在看它",
     forYouTitle: "**为你推荐**",
     forYouLine: (p: P) => `${p.rank}. **${p.title}** — ${p.kind}，${p.price}\n    ${p.reason}`,
     forYouEmpty: "暂时没有新的推荐：适合你的内容你都有了。/courses 查看完整目录。",

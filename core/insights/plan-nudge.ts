@@ -1,8 +1,10 @@
 /**
  * What the daily nudge says to one member, decided before anything is written: a member at risk of leaving gets
  * their next lesson (where /learn would take them), or, with nothing to continue, a recommended course (with a
- * coupon when the creator set one); any other member gets a recommendation, only when there is one they have not
- * been shown in a message before. Null: nothing worth a message today.
+ * coupon when the creator set one); a member who has never bought and is likely to (`firstPurchase`, picked by
+ * pick-first-purchase-offers.ts) gets a first-purchase offer of the course they looked at, with a one-member coupon
+ * unless the creator set none; any other member gets a recommendation, only when there is one they have not been
+ * shown in a message before. Null: nothing worth a message today.
  *
  * Every message's button is the tracked `rec <recommendation> <product>` action; the recommendation row it names is
  * written with the delivery, so the payload is built once that id exists.
@@ -22,8 +24,15 @@ import {
 } from "./recommendation-reason.js";
 import type { RecommendationSettings } from "./recommendation-settings.js";
 
-/** The two campaigns of the daily job, each with its own holdout experiment (`campaign:<key>`). */
-export const NUDGE_CAMPAIGNS = { retention: "nudge-retention", recommendation: "nudge-recommendation" } as const;
+/** The campaigns of the daily job, each with its own holdout experiment (`campaign:<key>`). */
+export const NUDGE_CAMPAIGNS = {
+  retention: "nudge-retention",
+  firstPurchase: "nudge-first-purchase",
+  recommendation: "nudge-recommendation",
+} as const;
+
+/** A member gets at most one first-purchase offer in this many days, and never twice for the same product. */
+export const FIRST_PURCHASE_OFFER_EVERY_DAYS = 30;
 export type NudgeCampaign = (typeof NUDGE_CAMPAIGNS)[keyof typeof NUDGE_CAMPAIGNS];
 
 export interface NudgePlan {
@@ -39,7 +48,13 @@ export interface NudgePlan {
 
 export async function planNudge(
   ctx: CoreContext,
-  options: { member: { id: number; role: Role }; atRisk: boolean; settings: RecommendationSettings },
+  options: {
+    member: { id: number; role: Role };
+    atRisk: boolean;
+    settings: RecommendationSettings;
+    /** The product of a first-purchase offer, when the member was picked for one today. */
+    firstPurchase?: { productId: number; probability: number };
+  },
 ): Promise<NudgePlan | null> {
   const { member, atRisk, settings } = options;
   if (atRisk) {
@@ -61,6 +76,10 @@ export async function planNudge(
         }),
       };
     }
+  }
+  if (!atRisk && options.firstPurchase) {
+    const plan = await planFirstPurchase(ctx, member.id, options.firstPurchase, settings);
+    if (plan) return plan;
   }
   const fresh = await freshRecommendation(ctx, member.id);
   if (!fresh) return null;
@@ -97,6 +116,70 @@ export async function planNudge(
               // Put into words now in both languages; the sender picks the reader's (renderDelivery's x / xZh).
               reason: plainText(describeRecommendationReason("en", reason, fresh.titles)),
               reasonZh: plainText(describeRecommendationReason("zh", reason, fresh.titles)),
+            },
+            buttons: [{ key: "buttonSeeCourse", action: `rec ${recommendationId} ${product.id}` }],
+            marketing: true,
+          },
+  };
+}
+
+/**
+ * A first-purchase offer of the picked product, unless the member had one within FIRST_PURCHASE_OFFER_EVERY_DAYS or
+ * had this product offered before (sent or held out), or the product is no longer for sale.
+ */
+async function planFirstPurchase(
+  ctx: CoreContext,
+  memberId: number,
+  pick: { productId: number; probability: number },
+  settings: RecommendationSettings,
+): Promise<NudgePlan | null> {
+  const since = new Date(ctx.clock.now().getTime() - FIRST_PURCHASE_OFFER_EVERY_DAYS * 86_400_000);
+  const [earlier, product] = await Promise.all([
+    ctx.prisma.recommendation.findFirst({
+      where: {
+        memberId,
+        variant: { startsWith: `${NUDGE_CAMPAIGNS.firstPurchase}:` },
+        OR: [{ createdAt: { gte: since } }, { productId: pick.productId }],
+      },
+      select: { id: true },
+    }),
+    ctx.prisma.product.findFirst({
+      where: { id: pick.productId, published: true, offers: { some: { active: true } } },
+      select: { id: true, titleEn: true, titleZh: true },
+    }),
+  ]);
+  if (earlier || !product) return null;
+  const reason: RecommendationReason = { key: "lookedAt" };
+  const couponPercent = settings.firstPurchaseCouponPercent;
+  return {
+    campaign: NUDGE_CAMPAIGNS.firstPurchase,
+    productId: product.id,
+    score: pick.probability,
+    reason,
+    couponPercent,
+    payload: (recommendationId, coupon): DeliveryPayload =>
+      coupon
+        ? {
+            type: "message",
+            key: "firstPurchaseCoupon",
+            params: {
+              percent: couponPercent,
+              code: coupon.code,
+              title: product.titleEn,
+              titleZh: product.titleZh,
+              date: coupon.expiresAt.toISOString(),
+            },
+            buttons: [{ key: "buttonUseCoupon", action: `rec ${recommendationId} ${product.id} buy ${coupon.code}` }],
+            marketing: true,
+          }
+        : {
+            type: "message",
+            key: "recommendationPick",
+            params: {
+              title: product.titleEn,
+              titleZh: product.titleZh,
+              reason: plainText(describeRecommendationReason("en", reason, new Map())),
+              reasonZh: plainText(describeRecommendationReason("zh", reason, new Map())),
             },
             buttons: [{ key: "buttonSeeCourse", action: `rec ${recommendationId} ${product.id}` }],
             marketing: true,

@@ -15,6 +15,8 @@ export const RecommendationReasonSchema = z.discriminatedUnion("key", [
   z.object({ key: z.literal("popular") }),
   /** A retention nudge: the next lesson the member has not done in a course they hold. */
   z.object({ key: z.literal("nextLesson"), number: z.number().int().positive() }),
+  /** A first-purchase offer: the course the member looked at most without buying it. */
+  z.object({ key: z.literal("lookedAt") }),
 ]);
 
 export type RecommendationReason = z.infer<typeof RecommendationReasonSchema>;
@@ -56,5 +58,6 @@ export function describeRecommendationReason(
     return m.reasonPopular;
   }
   if (reason.key === "nextLesson") return m.reasonNextLesson({ number: reason.number });
+  if (reason.key === "lookedAt") return m.reasonLookedAt;
   return m.reasonPopular;
 }

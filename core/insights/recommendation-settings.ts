@@ -1,7 +1,7 @@
 /**
  * The settings of recommendations and nudges in the product: how many recommendations a member keeps, when an item
- * may be shown again, and the daily messages' frequency cap, holdout, conversion window, optional coupon and the risk
- * above which a member counts as at risk. Defaults below; the app overrides them from the environment
+ * may be shown again, and the daily messages' frequency cap, holdout, conversion window, optional coupon, the risk
+ * above which a member counts as at risk, and who gets a first-purchase offer with what discount. Defaults below; the app overrides them from the environment
  * (RECOMMENDATIONS_PER_MEMBER, NUDGE_CAP_DAYS, …).
  */
 
@@ -24,6 +24,10 @@ export interface RecommendationSettings {
   couponDays: number;
   /** Churn risk (0–1) from which a member gets a retention nudge instead of a recommendation. */
   riskThreshold: number;
+  /** First-purchase propensity (0–1) from which a member who has never bought gets a first-purchase offer. */
+  firstPurchaseProbability: number;
+  /** The first-purchase offer's one-member coupon, in percent; 0: the offer names the course without a discount. */
+  firstPurchaseCouponPercent: number;
 }
 
 export const DEFAULT_RECOMMENDATION_SETTINGS: RecommendationSettings = {
@@ -36,6 +40,8 @@ export const DEFAULT_RECOMMENDATION_SETTINGS: RecommendationSettings = {
   couponPercent: 0,
   couponDays: 7,
   riskThreshold: 0.5,
+  firstPurchaseProbability: 0.2,
+  firstPurchaseCouponPercent: 10,
 };
 
 /** The context's recommendation settings over the defaults. */

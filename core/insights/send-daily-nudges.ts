@@ -1,6 +1,7 @@
 /**
  * The daily messages: who gets what. Members at risk of leaving (their latest churn score at or above the risk
- * threshold) get a retention nudge, the others a recommendation when something new fits (see plan-nudge.ts). Left
+ * threshold) get a retention nudge, members who have never bought and likely will (first-purchase propensity at or
+ * above its threshold) a first-purchase offer, the others a recommendation when something new fits (plan-nudge.ts). Left
  * out: staff, erased members, members who opted out of offers, members without a reachable account, and members
  * messaged within the frequency cap (a nudge of either kind, or a creator's retention message from /atrisk, within
  * `capDays`). Each campaign keeps a holdout (`isHeldOut`): a held-out member gets nothing, and what they would have
@@ -20,6 +21,7 @@ import type { CoreContext } from "../context.js";
 import { kickSenders } from "../messaging/send-deliveries.js";
 import { isHeldOut } from "./experiment-holdout.js";
 import { findAtRiskMembers } from "./find-at-risk-members.js";
+import { pickFirstPurchaseOffers } from "./pick-first-purchase-offers.js";
 import { planNudge } from "./plan-nudge.js";
 import { encodeRecommendationReason } from "./recommendation-reason.js";
 import { recommendationSettings } from "./recommendation-settings.js";
@@ -62,6 +64,12 @@ export async function sendDailyNudges(
   if (!audience.length) return report;
   const capped = await cappedMembers(ctx, new Date(now.getTime() - settings.capDays * DAY_MS));
   const atRisk = await findAtRiskMembers(ctx, { threshold: settings.riskThreshold });
+  const firstPurchase = new Map(
+    (await pickFirstPurchaseOffers(ctx, { minProbability: settings.firstPurchaseProbability })).map((pick) => [
+      pick.memberId,
+      pick,
+    ]),
+  );
   const platforms = new Set<Platform>();
   for (const { member, account } of audience) {
     if (options.signal?.aborted) break;
@@ -69,7 +77,12 @@ export async function sendDailyNudges(
       report.capped += 1;
       continue;
     }
-    const plan = await planNudge(ctx, { member, atRisk: atRisk.has(member.id), settings });
+    const plan = await planNudge(ctx, {
+      member,
+      atRisk: atRisk.has(member.id),
+      settings,
+      firstPurchase: firstPurchase.get(member.id),
+    });
     if (!plan) {
       report.nothing += 1;
       continue;

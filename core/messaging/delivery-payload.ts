@@ -24,6 +24,7 @@ export const MESSAGE_TEXT_KEYS = [
   "retentionCoupon",
   "retentionCouponAny",
   "recommendationPick",
+  "firstPurchaseCoupon",
 ] as const;
 export const MESSAGE_BUTTON_KEYS = [
   "buttonRenew",

@@ -4,11 +4,15 @@
  * behaviour above idle ones, and the first-purchase offer picker offers each the product they looked at.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { plainText } from "../../core/conversation/reply.js";
+import { holdoutExperimentKey } from "../../core/insights/experiment-keys.js";
 import { firstPurchasePropensity } from "../../core/insights/first-purchase-propensity.js";
 import { pickFirstPurchaseOffers } from "../../core/insights/pick-first-purchase-offers.js";
+import { NUDGE_CAMPAIGNS } from "../../core/insights/plan-nudge.js";
 import { flushActivity } from "../../core/learning/record-activity.js";
 import { seededRandom } from "../../core/seeded-random.js";
-import { createHarness, type Harness } from "../support/harness.js";
+import { MESSAGING_SWEEP_JOB, RECOMMENDATIONS_JOB } from "../../jobs/definitions.js";
+import { CREATOR, createHarness, type Harness } from "../support/harness.js";
 
 const DAY_MS = 86_400_000;
 let h: Harness;
@@ -124,6 +128,104 @@ describe("first-purchase propensity", () => {
       expect(offer.productId).toBe(pick.productId);
     }
   }, 60_000);
+
+  it("the daily job sends the likely first buyers one coupon for the course they looked at; buying with it converts", async () => {
+    h.ctx.recommendations = { holdoutPercent: 0 };
+    const optedOut = interested[0]!;
+    await h.ctx.prisma.member.update({ where: { id: optedOut }, data: { marketingOptOut: true } });
+    const chinese = interested[1]!;
+    await h.ctx.prisma.member.update({ where: { id: chinese }, data: { locale: "zh" } });
+    // One of them was given another course by the creator: a grant is not a purchase, and the offer is elsewhere.
+    const granted = interested[2]!;
+    await h.ctx.prisma.entitlement.create({
+      data: { memberId: granted, productId: viewed.get(granted)!, source: "GRANT", startsAt: h.clock.now() },
+    });
+    h.gateway.replies.length = 0;
+    await h.jobs.enqueue(RECOMMENDATIONS_JOB, {});
+    await h.jobs.idle();
+
+    const campaign = `${NUDGE_CAMPAIGNS.firstPurchase}:treatment`;
+    const offers = await h.ctx.prisma.recommendation.findMany({ where: { variant: campaign } });
+    const offered = new Map(offers.map((row) => [row.memberId, row]));
+    // Interested members get it, but the opted-out one, and one at risk of leaving gets the retention nudge instead;
+    // nobody idle gets it.
+    const scores = await h.ctx.prisma.churnScore.findMany({ where: { memberId: { in: interested } } });
+    const atRisk = new Set(scores.filter((s) => s.score >= 0.5).map((s) => s.memberId));
+    const retained = await h.ctx.prisma.recommendation.findMany({
+      where: { variant: `${NUDGE_CAMPAIGNS.retention}:treatment` },
+    });
+    for (const id of interested.slice(1)) {
+      expect(offered.has(id), `member ${id}`).toBe(!atRisk.has(id));
+      expect(retained.some((row) => row.memberId === id)).toBe(atRisk.has(id));
+    }
+    expect(offered.size).toBeGreaterThanOrEqual(6);
+    expect(offered.has(optedOut)).toBe(false);
+    for (const id of idle) expect(offered.has(id)).toBe(false);
+    expect(await h.ctx.prisma.delivery.count({ where: { memberId: optedOut } })).toBe(0);
+    expect(offered.get(granted)!.productId).not.toBe(viewed.get(granted));
+
+    const names = await h.ctx.prisma.member.findMany({ where: { id: { in: interested } } });
+    const nameOf = new Map(names.map((m) => [m.id, m.displayName]));
+    const plain = interested.slice(3).filter((id) => offered.has(id));
+    expect(plain.length).toBeGreaterThanOrEqual(4);
+    for (const id of plain) {
+      const row = offered.get(id)!;
+      expect(row.productId).toBe(viewed.get(id));
+      const product = await h.ctx.prisma.product.findUniqueOrThrow({ where: { id: row.productId } });
+      const coupon = await h.ctx.prisma.coupon.findFirstOrThrow({ where: { memberId: id } });
+      expect(coupon).toMatchObject({ percentOff: 10, productId: row.productId });
+      const received = h.gateway.replies.filter((r) => r.to === nameOf.get(id));
+      expect(received).toHaveLength(1);
+      const text = plainText(received[0]!.reply.messages[0]!.text);
+      expect(text).toContain(`For your first course: 10 % off ${product.titleEn}`);
+      expect(text).toContain(coupon.code);
+      const button = received[0]!.reply.messages[0]!.buttons!.flat()[0]!;
+      expect("action" in button && button.action).toBe(`rec ${row.id} ${row.productId} buy ${coupon.code}`);
+    }
+    expect(offered.has(chinese)).toBe(true);
+    const zh = h.gateway.replies.find((r) => r.to === nameOf.get(chinese))!;
+    expect(plainText(zh.reply.messages[0]!.text)).toContain("你的第一门课");
+
+    // The message's button buys at the discount; the creator's confirmation is the campaign's conversion.
+    const buyer = plain[0]!;
+    const row = offered.get(buyer)!;
+    const coupon = await h.ctx.prisma.coupon.findFirstOrThrow({ where: { memberId: buyer } });
+    const ordered = await h.press(nameOf.get(buyer)!, `rec ${row.id} ${row.productId} buy ${coupon.code}`);
+    const order = await h.ctx.prisma.order.findFirstOrThrow({ where: { memberId: buyer } });
+    expect(ordered).toContain(`#${order.id}`);
+    expect(order.amount).toBe(Math.round(order.listAmount * 0.9));
+    expect(await h.say(CREATOR, `/confirm ${order.id}`)).toContain(`#${order.id}`);
+    await h.jobs.enqueue(MESSAGING_SWEEP_JOB, { reminderDays: 3 });
+    await h.jobs.idle();
+    const converted = await h.ctx.prisma.experimentAssignment.findMany({
+      where: {
+        convertedAt: { not: null },
+        experiment: { key: holdoutExperimentKey(NUDGE_CAMPAIGNS.firstPurchase) },
+      },
+    });
+    expect(converted.map((a) => a.memberId)).toEqual([buyer]);
+    // Again today, and after the weekly cap: no second first-purchase offer within 30 days.
+    await h.jobs.enqueue(RECOMMENDATIONS_JOB, {});
+    await h.jobs.idle();
+    // They keep looking at their course all week, so they stay likely buyers.
+    h.clock.advanceDays(8);
+    const now = h.clock.now().getTime();
+    await h.ctx.prisma.activityEvent.createMany({
+      data: offers.flatMap((row) =>
+        [1, 2, 3, 5, 6].map((day) => ({
+          memberId: row.memberId,
+          kind: "preview_opened",
+          productId: row.productId,
+          occurredAt: new Date(now - day * DAY_MS),
+        })),
+      ),
+    });
+    const stillLikely = await pickFirstPurchaseOffers(h.ctx, { minProbability: 0.2 });
+    expect(stillLikely.filter((pick) => offered.has(pick.memberId)).length).toBeGreaterThanOrEqual(4);
+    await h.jobs.enqueue(RECOMMENDATIONS_JOB, {});
+    await h.jobs.idle();
+    expect(await h.ctx.prisma.recommendation.count({ where: { variant: campaign } })).toBe(offers.length);
+  }, 120_000);
 
   it("records a course page view as activity, the interest propensity reads", async () => {
     const product = await h.ctx.prisma.product.findFirstOrThrow({ where: { published: true } });
