@@ -5,6 +5,7 @@
  *
  * @example const { summary, truth } = await runSimulation({ db, members: 300, days: 90, seed: 1 })
  */
+import { kickOutbox } from "../core/access/outbox.js";
 import { type CoreContext, defaultCoreConfig, type Logger, silentLogger } from "../core/context.js";
 import { refreshRecommendations } from "../core/insights/refresh-recommendations.js";
 import { scoreChurnDaily } from "../core/insights/score-churn-daily.js";
@@ -85,6 +86,9 @@ export async function runSimulation(options: RunSimulationOptions): Promise<RunS
       concurrency: options.concurrency,
       onDay: options.onDay,
     });
+    // Production drains what is left with its periodic sweep; here, one last drain before the runner closes, so the
+    // first `npm start` does not deliver the simulated members' last notices to the console.
+    await kickOutbox(ctx);
     await jobs.idle();
     const insights = options.insights ?? true;
     const churn = insights ? await scoreChurnDaily(ctx) : { scored: 0 };

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { expireEntitlements } from "../core/access/expire-entitlements.js";
-import { drainOutbox, OUTBOX_DRAIN_JOB } from "../core/access/outbox.js";
+import { drainOutbox, kickOutbox, OUTBOX_DRAIN_JOB } from "../core/access/outbox.js";
 import { reconcileAllGates } from "../core/access/reconcile-gates.js";
 import { answerThreadQuestion } from "../core/assistant/answer-thread-question.js";
 import { MODERATE_ANSWER_JOB, moderateAnswer } from "../core/assistant/moderate-answer.js";
@@ -56,6 +56,8 @@ export const RECOMMENDATIONS_JOB = "insights.recommendations";
 export const REFERRALS_SWEEP_JOB = "referrals.sweep";
 
 const empty = z.object({}).strict() as z.ZodType<Record<string, never>>;
+/** Outbox items one drain job runs before it hands over to the next one (other jobs get their turn between). */
+const OUTBOX_DRAIN_LIMIT = 500;
 
 export const drainOutboxJob: JobDefinition<Record<string, never>> = {
   name: OUTBOX_DRAIN_JOB,
@@ -63,7 +65,9 @@ export const drainOutboxJob: JobDefinition<Record<string, never>> = {
   attempts: 5,
   backoffMs: 1000,
   async handle(ctx, _payload, run) {
-    await drainOutbox(ctx, runOutboxMessage, undefined, run.signal);
+    const processed = await drainOutbox(ctx, runOutboxMessage, OUTBOX_DRAIN_LIMIT, run.signal);
+    // Stopped at the limit (a burst): the rest gets its own drain now rather than at the next sweep.
+    if (processed >= OUTBOX_DRAIN_LIMIT && !run.signal.aborted) await kickOutbox(ctx);
   },
 };
 
