@@ -35,6 +35,7 @@ const texts = {
         `Renewals: ${s.renewals} paid (${s.recoveredRenewals} after a failed charge), ${s.failedRenewals} failed, ${s.cancellations} subscriptions ended.`,
         `Learning: ${s.lessonOpens} lessons opened, ${s.previewOpens} previews, ${s.lessonCompletions} completed.`,
         `Q&A: ${s.questions} questions, ${s.answers} answers. Activity log: ${s.activityEvents} events.`,
+        `Daily messages (last 4 weeks, weekly): ${s.nudgesSent} sent, ${s.nudgesHeldOut} held out, ${s.nudgesTapped} tapped, ${s.nudgePurchases} purchases after a tap.`,
       ].join("\n"),
     insights: (scored: number, recommended: number) =>
       `Churn risk scored for ${scored} current members; recommendations for ${recommended} members.`,
@@ -56,6 +57,7 @@ const texts = {
         `续费：成功 ${s.renewals} 次（其中扣款失败后补缴 ${s.recoveredRenewals} 次），失败 ${s.failedRenewals} 次，结束订阅 ${s.cancellations} 个。`,
         `学习：打开课程 ${s.lessonOpens} 次，试看 ${s.previewOpens} 次，完成 ${s.lessonCompletions} 节。`,
         `问答：提问 ${s.questions} 个，回答 ${s.answers} 个。活动日志：${s.activityEvents} 条。`,
+        `每日消息（最近 4 周，每周一次）：发送 ${s.nudgesSent} 条，留出对照 ${s.nudgesHeldOut} 人，点按 ${s.nudgesTapped} 次，点按后购买 ${s.nudgePurchases} 次。`,
       ].join("\n"),
     insights: (scored: number, recommended: number) =>
       `已为 ${scored} 名当前会员计算流失风险；已为 ${recommended} 名会员生成推荐。`,

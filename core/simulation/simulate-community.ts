@@ -14,8 +14,10 @@
 
 import { handlePaymentEvent } from "../commerce/handle-payment-event.js";
 import type { CoreContext } from "../context.js";
+import { recordNudgeConversions } from "../insights/record-nudge-conversions.js";
 import { flushActivity } from "../learning/record-activity.js";
 import { makeFirstContact, simulateMemberDay } from "./simulate-member-day.js";
+import { isCampaignDay, runSimulatedCampaigns } from "./simulated-campaigns.js";
 import { SimulatedCardProcessor } from "./simulated-card-processor.js";
 import { createSimulatedPeople, DAY_MS, goneDay } from "./simulated-people.js";
 import { startSimulatedPriceTest } from "./simulated-price-test.js";
@@ -45,6 +47,8 @@ export interface SimulateCommunityOptions {
   leaverShare?: number;
   /** Members of one simulated hour run this many at a time (default 4; 1 on the embedded database changes nothing). */
   concurrency?: number;
+  /** Run the creator's daily messages job over the last weeks, and let members answer it (default true). */
+  campaigns?: boolean;
   /** Called after every simulated day (progress lines). */
   onDay?: (day: number, tallies: SimulationTallies) => void;
 }
@@ -126,6 +130,10 @@ export async function simulateCommunity(
   const concurrency = Math.max(1, options.concurrency ?? 4);
 
   for (let day = 0; day < days; day += 1) {
+    if (options.campaigns !== false && isCampaignDay(day, days)) {
+      clock.set(new Date(start.getTime() + day * DAY_MS));
+      await runSimulatedCampaigns(world);
+    }
     for (let hour = 0; hour < 24; hour += 1) {
       clock.set(new Date(start.getTime() + day * DAY_MS + hour * 3_600_000));
       await settleRenewals(world);
@@ -141,6 +149,8 @@ export async function simulateCommunity(
   clock.set(end);
   await settleRenewals(world);
   await flushActivity(simCtx);
+  // Purchases and returns after the last messages count for their campaigns, as the messaging sweep would record.
+  if (options.campaigns !== false) await recordNudgeConversions(simCtx);
 
   const truth: SimulationTruth = {
     seed,

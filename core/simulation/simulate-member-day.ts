@@ -2,24 +2,20 @@
  * One simulated member's day, through the product's own use cases: first contact (`resolveMember`, as every chat
  * update starts), lessons opened and marked done (`openLesson`, `completeLesson`: progress and activity events), a
  * purchase (`createOrder`, `startCheckout`, the card processor, `handlePaymentEvent`: order, payment, subscription,
- * entitlement), a leaver stopping their subscription, a question asked (`askQuestion`) or answered
- * (`answerQuestion`). Nothing is written here that the product would not write itself.
+ * entitlement; simulated-checkout.ts), a leaver stopping their subscription, a tap on a message of the daily job
+ * (simulated-campaigns.ts), a question asked (`askQuestion`) or answered (`answerQuestion`). Nothing is written here that the product would not write itself.
  */
-import { AppError } from "../app-error.js";
-import { createOrder } from "../commerce/create-order.js";
 import { handlePaymentEvent } from "../commerce/handle-payment-event.js";
-import { startCheckout } from "../commerce/start-checkout.js";
 import { answerQuestion } from "../community/answer-question.js";
 import { askQuestion } from "../community/ask-question.js";
 import { resolveMember } from "../identity/resolve-member.js";
 import { completeLesson } from "../learning/complete-lesson.js";
 import { openLesson } from "../learning/open-lesson.js";
+import { respondToNudge } from "./simulated-campaigns.js";
+import { purchase } from "./simulated-checkout.js";
 import { activityChance, hasDecidedToLeave } from "./simulated-people.js";
-import { seePriceTest } from "./simulated-price-test.js";
 import type { SimulatedMember, SimulatedProduct, SimulationWorld } from "./simulation-world.js";
 
-/** Share of checkouts a member opens and never pays (the order stays pending, as in life). */
-const ABANDON_SHARE = 0.15;
 /** Share of leavers who cancel; the others stop paying and let the card fail. */
 const CANCEL_SHARE = 0.7;
 
@@ -68,6 +64,8 @@ export async function simulateMemberDay(world: SimulationWorld, member: Simulate
   const active = firstContact || random() < activityChance(person, day) * (0.7 + 0.6 * random());
   if (!active) return;
   if (!firstContact) await resolveMember(world.ctx, member.user);
+  // A message from the creator's daily job (simulated-campaigns.ts) is read first, and sometimes acted on.
+  await respondToNudge(world, member, day);
   const sessions = 1 + (random() < person.level / 2 ? 1 : 0);
   for (let s = 0; s < sessions; s += 1) await learn(world, member);
   if (!hasDecidedToLeave(person, day) && random() < person.purchasePropensity) await buy(world, member);
@@ -113,43 +111,7 @@ async function buy(world: SimulationWorld, member: SimulatedMember): Promise<voi
   // A membership is what a creator sells hardest (pinned, announced): it is found more often than a single course.
   const product = choose(person.random, candidates, (p) => overlap(p, person.interests) * (p.recurring ? 3 : 1));
   if (!product) return;
-  member.tried.add(product.id);
-  let offerId: number | undefined;
-  if (world.priceTest?.productId === product.id) {
-    const seen = await seePriceTest(world.ctx, world.priceTest, member.member.id, person.random);
-    if (seen.walksAway) {
-      world.tallies.priceWalkaways += 1;
-      return;
-    }
-    offerId = seen.offerId;
-  }
-  const abandon = person.random() < ABANDON_SHARE;
-  const locale = person.languageCode === "en" ? "en" : "zh";
-  try {
-    const order = await createOrder(world.ctx, { memberId: member.member.id, productId: product.id, offerId });
-    if (order.status === "PAID") return; // free
-    await startCheckout(world.ctx, { orderId: order.id, locale });
-    if (abandon) {
-      world.tallies.abandonedCheckouts += 1;
-      return;
-    }
-    const { checkoutRef } = await world.ctx.prisma.order.findUniqueOrThrow({
-      where: { id: order.id },
-      select: { checkoutRef: true },
-    });
-    if (!checkoutRef) return;
-    const event = world.processor.completeCheckout(checkoutRef);
-    await handlePaymentEvent(world.ctx, world.processor, event);
-    world.tallies.purchases += 1;
-    if (event.type === "checkout.completed" && event.subscriptionRef) {
-      member.subscriptions.push(event.subscriptionRef);
-      world.tallies.subscriptionsStarted += 1;
-    }
-  } catch (error) {
-    // Owned already (a bundle covers it) or no longer sold: the member shrugs, as they would in chat.
-    if (error instanceof AppError) return;
-    throw error;
-  }
+  await purchase(world, member, product);
 }
 
 /** A leaver stops renewing: most cancel (to the end of the paid period), the others just let the card fail. */

@@ -58,6 +58,11 @@ export interface SimulationTallies {
   refusedOpens: number;
   questions: number;
   answers: number;
+  /** The daily messages job (simulated-campaigns.ts): messages queued, members held out, taps, purchases after one. */
+  nudgesSent: number;
+  nudgesHeldOut: number;
+  nudgesTapped: number;
+  nudgePurchases: number;
 }
 
 export interface SimulationWorld {
@@ -93,6 +98,10 @@ export function emptyTallies(): SimulationTallies {
     refusedOpens: 0,
     questions: 0,
     answers: 0,
+    nudgesSent: 0,
+    nudgesHeldOut: 0,
+    nudgesTapped: 0,
+    nudgePurchases: 0,
   };
 }
 

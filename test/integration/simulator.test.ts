@@ -81,7 +81,8 @@ describe("community simulator", () => {
     expect(joined._max.createdAt!.getTime()).toBeLessThan(END.getTime());
     // The daily jobs' work was done at the end, on the simulated history: a score per current member, recommendations.
     expect(result.churnScored).toBeGreaterThan(50);
-    expect(await db.prisma.churnScore.count()).toBe(result.churnScored);
+    // (The weekly runs of the daily messages job scored members too, on their simulated days.)
+    expect(await db.prisma.churnScore.count({ where: { computedAt: END } })).toBe(result.churnScored);
     expect(result.recommended).toBeGreaterThan(50);
 
     // The creator's price test: members who came to buy the course saw one of two prices (the exposure), fewer bought
@@ -102,6 +103,25 @@ describe("community simulator", () => {
     );
     expect(summary.priceWalkaways).toBeGreaterThan(0);
     expect(rate("B")).toBeGreaterThan(rate("A"));
+
+    // --- The creator's daily messages over the last weeks: one delivery per message, a holdout that got nothing,
+    // the members' taps on the rows, and purchases after a tap counted as their campaign's conversions.
+    expect(summary.nudgesSent).toBeGreaterThan(20);
+    expect(summary.nudgesHeldOut).toBeGreaterThan(0);
+    const nudges = await db.prisma.recommendation.findMany({ where: { variant: { startsWith: "nudge-" } } });
+    const treatment = nudges.filter((row) => row.variant!.endsWith(":treatment"));
+    const heldOut = nudges.filter((row) => row.variant!.endsWith(":holdout"));
+    expect(treatment).toHaveLength(summary.nudgesSent);
+    expect(heldOut).toHaveLength(summary.nudgesHeldOut);
+    expect(await db.prisma.delivery.count({ where: { kind: "RECOMMENDATION" } })).toBe(summary.nudgesSent);
+    expect(heldOut.every((row) => row.sentAt === null && row.clickedAt === null)).toBe(true);
+    expect(treatment.filter((row) => row.clickedAt).length).toBe(summary.nudgesTapped);
+    expect(summary.nudgesTapped).toBeGreaterThan(0);
+    expect(summary.nudgePurchases).toBeGreaterThan(0);
+    const campaignConversions = await db.prisma.experimentAssignment.count({
+      where: { variant: "treatment", convertedAt: { not: null }, experiment: { key: { startsWith: "campaign:" } } },
+    });
+    expect(campaignConversions).toBeGreaterThan(0);
 
     // --- The churn model, trained on the community's own history, against the simulator's truth.
     const { model, assessments } = await assessChurnRisk(readContext(db, END), {
