@@ -33,8 +33,11 @@ export interface RecommendationData {
   catalog: Map<string, CatalogEntry>;
   /** Published products' texts and tags, for content similarity (a new course joins the matrix through these). */
   items: Map<string, ItemDescription>;
-  /** Every member who is not erased, with their language and what they hold now (bundles' courses included). */
-  members: Map<number, { locale: string; owned: Set<string> }>;
+  /**
+   * Every member who is not erased, with their language, what they hold now (bundles' courses included) and what
+   * they previewed but never held (`lookedAt`).
+   */
+  members: Map<number, { locale: string; owned: Set<string>; lookedAt: Set<string> }>;
 }
 
 export async function loadRecommendationData(ctx: CoreContext): Promise<RecommendationData> {
@@ -148,8 +151,15 @@ export async function loadRecommendationData(ctx: CoreContext): Promise<Recommen
     });
   }
 
-  const byMember = new Map<number, { locale: string; owned: Set<string> }>();
-  for (const member of members) byMember.set(member.id, { locale: member.locale, owned: new Set() });
+  const byMember = new Map<number, { locale: string; owned: Set<string>; lookedAt: Set<string> }>();
+  for (const member of members) {
+    byMember.set(member.id, { locale: member.locale, owned: new Set(), lookedAt: new Set() });
+  }
+  for (const row of activity) {
+    if (row.kind === "preview_opened" && row.productId !== null)
+      byMember.get(row.memberId)?.lookedAt.add(String(row.productId));
+  }
+  for (const e of entitlements) byMember.get(e.memberId)?.lookedAt.delete(String(e.productId));
   for (const e of held) {
     const owned = byMember.get(e.memberId)?.owned;
     if (!owned) continue;

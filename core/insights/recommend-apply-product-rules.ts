@@ -13,6 +13,8 @@ export interface RecommendationCandidate {
   score: number;
   /** The member's item that contributed most ("because you took …"). */
   becauseItemId: string | null;
+  /** The member looked at this item (a preview, a lesson page) without holding it ("you have been looking at it"). */
+  lookedAt?: boolean;
 }
 
 /** What the rules need to know about an item. */

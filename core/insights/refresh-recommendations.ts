@@ -69,9 +69,11 @@ export async function refreshRecommendations(
           productId: Number(recommendation.itemId),
           score: Number.isFinite(recommendation.score) ? recommendation.score : 0,
           reason: encodeRecommendationReason(
-            recommendation.becauseItemId
-              ? { key: "because", productId: Number(recommendation.becauseItemId) }
-              : { key: "popular" },
+            recommendation.lookedAt
+              ? { key: "lookedAt" }
+              : recommendation.becauseItemId
+                ? { key: "because", productId: Number(recommendation.becauseItemId) }
+                : { key: "popular" },
           ),
           createdAt: now,
         }),
@@ -107,7 +109,14 @@ export async function refreshRecommendations(
   return { members: targets.length, rows };
 }
 
-/** One member's final recommendations: the model's candidates (popularity for a newcomer) through the rules. */
+/** At most this many items the member looked at without holding them lead their list. */
+export const LOOKED_AT_FIRST = 2;
+
+/**
+ * One member's final recommendations through the rules: first what they previewed and never held (the model never
+ * proposes an item the member already has a signal on), most looked at first, then the model's candidates
+ * (popularity for a newcomer).
+ */
 export function rankForMember(options: {
   recommender: Recommender;
   data: RecommendationData;
@@ -129,16 +138,27 @@ export function rankForMember(options: {
   else {
     const start = matrix.rows.starts[u]!;
     const end = matrix.rows.starts[u + 1]!;
-    candidates = scoreMember({
-      recommender,
-      items: matrix.rows.columns.subarray(start, end),
-      values: matrix.rows.values.subarray(start, end),
-      k,
-    }).map((entry) => ({
-      itemId: matrix.itemIds[entry.item]!,
-      score: entry.score,
-      becauseItemId: entry.because === null ? null : matrix.itemIds[entry.because]!,
-    }));
+    const lookedAt: RecommendationCandidate[] = [];
+    for (let e = start; e < end; e += 1) {
+      const itemId = matrix.itemIds[matrix.rows.columns[e]!]!;
+      if (member.lookedAt.has(itemId) && !member.owned.has(itemId)) {
+        lookedAt.push({ itemId, score: matrix.rows.values[e]!, becauseItemId: null, lookedAt: true });
+      }
+    }
+    lookedAt.sort((a, b) => b.score - a.score);
+    candidates = lookedAt.slice(0, LOOKED_AT_FIRST);
+    candidates.push(
+      ...scoreMember({
+        recommender,
+        items: matrix.rows.columns.subarray(start, end),
+        values: matrix.rows.values.subarray(start, end),
+        k,
+      }).map((entry) => ({
+        itemId: matrix.itemIds[entry.item]!,
+        score: entry.score,
+        becauseItemId: entry.because === null ? null : matrix.itemIds[entry.because]!,
+      })),
+    );
     // Past the model's own candidates, the popular ones: a member whose every neighbour is owned still gets some.
     candidates.push(...options.popular);
   }

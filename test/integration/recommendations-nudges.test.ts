@@ -123,6 +123,33 @@ describe("recommendations and nudges", () => {
     expect(await h.say("ann", "/foryou")).not.toContain("我如何做到一万名会员");
   });
 
+  it("/foryou leads with a course the member previewed and never held, saying so; once theirs it is gone", async () => {
+    const { python, article } = await community();
+    const bea = await member("bea");
+    await grant(bea, article.id);
+    // The free preview of the Python course, twice: looking at it, not buying it.
+    await h.say("bea", `/lesson ${python.id} 1`);
+    await h.say("bea", `/lesson ${python.id} 1`);
+    await flushActivity(h.ctx);
+
+    const list = await h.say("bea", "/foryou");
+    const lines = list.split("\n");
+    expect(lines[1]).toMatch(/^1\. Python for Data Analysis — /);
+    expect(lines[2]).toContain("you have been looking at it");
+    const row = await prisma().recommendation.findFirstOrThrow({ where: { memberId: bea, productId: python.id } });
+    expect(JSON.parse(row.reason)).toEqual({ key: "lookedAt" });
+    expect(await h.say("bea", "/language zh")).toBeTruthy();
+    expect(await h.say("bea", "/foryou")).toContain("你最近一直在看它");
+
+    // Only the previewed course is "looked at"; once bought it leaves the list.
+    expect(list.match(/looking at it/g)).toHaveLength(1);
+    await grant(bea, python.id);
+    await refreshRecommendations(h.ctx, { memberIds: [bea] });
+    const after = await prisma().recommendation.findMany({ where: { memberId: bea, variant: null } });
+    expect(after.map((r) => r.productId)).not.toContain(python.id);
+    expect(after.every((r) => JSON.parse(r.reason).key !== "lookedAt")).toBe(true);
+  });
+
   it("a tap on a recommendation records clickedAt once and shows the course; a tampered button records nothing", async () => {
     const { python } = await community();
     const ann = await member("ann");
