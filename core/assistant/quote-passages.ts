@@ -33,8 +33,42 @@ export function sentencesOf(text: string): string[] {
     .filter((sentence) => /[\p{L}\p{N}]/u.test(sentence));
 }
 
-/** The `keep` sentences sharing the most question terms, in reading order (the first ones when none share any). */
-function bestSentences(text: string, questionTerms: Set<string>, keep: number): string[] {
+/**
+ * Chinese question words: a sentence sharing only these with the question ("以及如果重来我会怎么做" for "怎么评估提示词？")
+ * says nothing about it. English ones are stop words already (analyze-text.ts).
+ */
+const CHINESE_QUESTION_WORDS = [
+  "怎么",
+  "怎样",
+  "怎么样",
+  "如何",
+  "什么",
+  "为什么",
+  "为何",
+  "哪些",
+  "哪个",
+  "哪里",
+  "多少",
+  "是否",
+  "能否",
+  "可以",
+];
+
+/** The question's terms that can show a sentence is about it: its question words (and their bigrams) left out. */
+function contentTerms(question: string): Set<string> {
+  const terms = new Set(analyzeText(question));
+  for (const word of CHINESE_QUESTION_WORDS) {
+    terms.delete(word);
+    for (let i = 0; i + 1 < word.length; i += 1) terms.delete(`~${word.slice(i, i + 2)}`);
+  }
+  return terms;
+}
+
+/**
+ * The `keep` sentences sharing the most question terms, in reading order. When none shares any: the first ones for
+ * the best passage (the ranker chose it), nothing for the others (a citation that adds nothing is noise).
+ */
+function bestSentences(text: string, questionTerms: Set<string>, keep: number, best: boolean): string[] {
   const sentences = sentencesOf(text);
   const scored = sentences.map((sentence, index) => {
     const terms = new Set(analyzeText(sentence));
@@ -42,6 +76,7 @@ function bestSentences(text: string, questionTerms: Set<string>, keep: number): 
     for (const term of terms) if (questionTerms.has(term)) overlap += 1;
     return { index, overlap };
   });
+  if (!best && scored.every((entry) => entry.overlap === 0)) return [];
   const chosen = [...scored]
     .sort((a, b) => b.overlap - a.overlap || a.index - b.index)
     .slice(0, keep)
@@ -60,11 +95,12 @@ export function quotePassages(
   passages: QuotablePassage[],
   options: { maxChars: number; sentencesPerPassage?: number },
 ): string {
-  const questionTerms = new Set(analyzeText(question));
+  const questionTerms = contentTerms(question);
   const lines: string[] = [];
   let length = 0;
   for (const passage of passages) {
-    const sentences = bestSentences(passage.text, questionTerms, options.sentencesPerPassage ?? 2);
+    const best = lines.length === 0;
+    const sentences = bestSentences(passage.text, questionTerms, options.sentencesPerPassage ?? 2, best);
     if (sentences.length === 0) continue;
     let quote = sentences.join(" … ");
     const room = options.maxChars - length - 8;
