@@ -92,34 +92,16 @@ export async function planNudge(
     score,
     reason,
     couponPercent,
-    payload: (recommendationId, coupon): DeliveryPayload =>
-      coupon
-        ? {
-            type: "message",
-            key: "retentionCoupon",
-            params: {
-              percent: couponPercent,
-              code: coupon.code,
-              title: product.titleEn,
-              titleZh: product.titleZh,
-              date: coupon.expiresAt.toISOString(),
-            },
-            buttons: [{ key: "buttonUseCoupon", action: `rec ${recommendationId} ${product.id} buy ${coupon.code}` }],
-            marketing: true,
-          }
-        : {
-            type: "message",
-            key: "recommendationPick",
-            params: {
-              title: product.titleEn,
-              titleZh: product.titleZh,
-              // Put into words now in both languages; the sender picks the reader's (renderDelivery's x / xZh).
-              reason: plainText(describeRecommendationReason("en", reason, fresh.titles)),
-              reasonZh: plainText(describeRecommendationReason("zh", reason, fresh.titles)),
-            },
-            buttons: [{ key: "buttonSeeCourse", action: `rec ${recommendationId} ${product.id}` }],
-            marketing: true,
-          },
+    payload: (recommendationId, coupon) =>
+      productMessage({
+        product,
+        reason,
+        titles: fresh.titles,
+        recommendationId,
+        coupon,
+        couponKey: "retentionCoupon",
+        couponPercent,
+      }),
   };
 }
 
@@ -157,33 +139,60 @@ async function planFirstPurchase(
     score: pick.probability,
     reason,
     couponPercent,
-    payload: (recommendationId, coupon): DeliveryPayload =>
-      coupon
-        ? {
-            type: "message",
-            key: "firstPurchaseCoupon",
-            params: {
-              percent: couponPercent,
-              code: coupon.code,
-              title: product.titleEn,
-              titleZh: product.titleZh,
-              date: coupon.expiresAt.toISOString(),
-            },
-            buttons: [{ key: "buttonUseCoupon", action: `rec ${recommendationId} ${product.id} buy ${coupon.code}` }],
-            marketing: true,
-          }
-        : {
-            type: "message",
-            key: "recommendationPick",
-            params: {
-              title: product.titleEn,
-              titleZh: product.titleZh,
-              reason: plainText(describeRecommendationReason("en", reason, new Map())),
-              reasonZh: plainText(describeRecommendationReason("zh", reason, new Map())),
-            },
-            buttons: [{ key: "buttonSeeCourse", action: `rec ${recommendationId} ${product.id}` }],
-            marketing: true,
-          },
+    payload: (recommendationId, coupon) =>
+      productMessage({
+        product,
+        reason,
+        titles: new Map(),
+        recommendationId,
+        coupon,
+        couponKey: "firstPurchaseCoupon",
+        couponPercent,
+      }),
+  };
+}
+
+/**
+ * A message naming a product, its button the tracked `rec` action: with a coupon, the coupon text (`couponKey`) and a
+ * button that buys with it; without, "Picked for you" with the reason, put into words now in both languages (the
+ * sender picks the reader's: renderDelivery's x / xZh).
+ */
+function productMessage(options: {
+  product: { id: number; titleEn: string; titleZh: string };
+  reason: RecommendationReason;
+  titles: ReadonlyMap<number, { titleEn: string; titleZh: string }>;
+  recommendationId: number;
+  coupon: { code: string; expiresAt: Date } | null;
+  couponKey: "retentionCoupon" | "firstPurchaseCoupon";
+  couponPercent: number;
+}): DeliveryPayload {
+  const { product, coupon, recommendationId } = options;
+  if (coupon) {
+    return {
+      type: "message",
+      key: options.couponKey,
+      params: {
+        percent: options.couponPercent,
+        code: coupon.code,
+        title: product.titleEn,
+        titleZh: product.titleZh,
+        date: coupon.expiresAt.toISOString(),
+      },
+      buttons: [{ key: "buttonUseCoupon", action: `rec ${recommendationId} ${product.id} buy ${coupon.code}` }],
+      marketing: true,
+    };
+  }
+  return {
+    type: "message",
+    key: "recommendationPick",
+    params: {
+      title: product.titleEn,
+      titleZh: product.titleZh,
+      reason: plainText(describeRecommendationReason("en", options.reason, options.titles)),
+      reasonZh: plainText(describeRecommendationReason("zh", options.reason, options.titles)),
+    },
+    buttons: [{ key: "buttonSeeCourse", action: `rec ${recommendationId} ${product.id}` }],
+    marketing: true,
   };
 }
 
