@@ -46,6 +46,10 @@ export interface ConsoleChatOptions {
 export async function runConsoleChat(options: ConsoleChatOptions): Promise<void> {
   const { ctx, print, user, texts } = options;
   let choices: Choice[] = [];
+  // A message pushed to you (a payment notice, a nudge) comes after the reply: its numbers are the ones on screen.
+  options.gateway.onChoices = (pushed) => {
+    choices = pushed;
+  };
   const lines = createInterface({ input: options.input, terminal: false, crlfDelay: Number.POSITIVE_INFINITY });
   const prompt = () => {
     if (options.interactive) process.stdout.write(`${user.current}> `);

@@ -8,7 +8,7 @@ import type { Reply } from "../../core/conversation/reply.js";
 import type { AccessResult, AccountRef, ChatGateway, GateRef, SendResult } from "../../core/ports.js";
 import { type ConsoleLessonFiles, saveLessonFiles } from "./console-lesson.js";
 import { type ConsoleTexts, consoleTexts } from "./console-texts.js";
-import { renderForTerminal } from "./render.js";
+import { type Choice, renderForTerminal } from "./render.js";
 
 export class ConsoleGateway implements ChatGateway {
   readonly platform = "CONSOLE" as const;
@@ -17,6 +17,8 @@ export class ConsoleGateway implements ChatGateway {
   readonly blocked = new Set<string>();
   /** Where lesson files are loaded from and written to; set once the core context exists (bots/main.ts). */
   lessonFiles: ConsoleLessonFiles | null = null;
+  /** Told the choices of a message pushed to the console's user: the numbers on screen are now that message's. */
+  onChoices: ((choices: Choice[]) => void) | null = null;
   /** While counting (the start-up sweep): how many others joined each channel, by its title. */
   private counted: Map<string, number> | null = null;
 
@@ -30,9 +32,11 @@ export class ConsoleGateway implements ChatGateway {
   async send(account: AccountRef, reply: Reply): Promise<SendResult> {
     if (this.blocked.has(account.externalId)) return { ok: false, reason: "UNREACHABLE" };
     const files = await saveLessonFiles(reply, this.lessonFiles);
-    const { text } = renderForTerminal(reply, { color: this.color, files });
-    const header = account.externalId === this.currentUser() ? "📨 " : this.texts.to(account.externalId);
-    this.print(`${header}${text}`);
+    // Only the console's user can press buttons: someone else's message shows its buttons without numbers.
+    const mine = account.externalId === this.currentUser();
+    const { text, choices } = renderForTerminal(reply, { color: this.color, files, numbered: mine });
+    this.print(`${mine ? "📨 " : this.texts.to(account.externalId)}${text}`);
+    if (mine && choices.length) this.onChoices?.(choices);
     return { ok: true };
   }
 

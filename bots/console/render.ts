@@ -16,7 +16,13 @@ export type Choice = { action: string } | { url: string };
  */
 export function renderForTerminal(
   reply: Reply,
-  options: { color: boolean; files?: ReadonlyMap<number, string>; documents?: ReadonlyMap<ReplyMessage, string> },
+  options: {
+    color: boolean;
+    files?: ReadonlyMap<number, string>;
+    documents?: ReadonlyMap<ReplyMessage, string>;
+    /** False for a message to someone else: its buttons are shown as labels, with no number to type. */
+    numbered?: boolean;
+  },
 ): { text: string; choices: Choice[] } {
   const choices: Choice[] = [];
   const blocks: string[] = [];
@@ -48,9 +54,10 @@ export function renderForTerminal(
     }
     for (const row of message.buttons ?? []) {
       const cells = row.map((button) => {
+        const label = plain(plainText(button.label));
+        if (options.numbered === false) return `‹${label}›`;
         choices.push("url" in button ? { url: button.url } : { action: button.action });
         const n = choices.length;
-        const label = plain(plainText(button.label));
         return "url" in button ? `[${n}] ${label} → ${plain(button.url)}` : `[${n}] ${label}`;
       });
       text += `\n  ${cells.join("   ")}`;
