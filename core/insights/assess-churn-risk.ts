@@ -34,6 +34,7 @@ import {
   loadMemberHistory,
 } from "./load-member-history.js";
 import { trainChurnModel } from "./train-churn-model.js";
+import { keepTrainingRow, MAX_TRAINING_ROWS, trainingShare } from "./training-sample.js";
 
 export interface ChurnAssessment {
   memberId: number;
@@ -84,15 +85,25 @@ function featuresAt(
  * Trains the community's churn model from its history as known at `asOf` (the rule scorer with H as its
  * inactivity threshold when there is too little labelled history).
  */
-export function trainCommunityChurnModel(history: CommunityHistory, asOf: number, settings: ChurnSettings): ChurnModel {
+export function trainCommunityChurnModel(
+  history: CommunityHistory,
+  asOf: number,
+  settings: ChurnSettings,
+  maxRows = MAX_TRAINING_ROWS,
+): ChurnModel {
   const schema: ChurnFeatureSchema = { eventTypes: [...history.eventTypes], windows: [...DEFAULT_WINDOWS] };
   const columns = memberFeatureNames(schema).length;
   const scratch = createFeatureScratch(schema);
   const rows: Float64Array[] = [];
   const labels: number[] = [];
-  for (const at of snapshotMoments(asOf, settings)) {
+  const moments = snapshotMoments(asOf, settings);
+  let pairs = 0;
+  for (const at of moments)
+    for (const member of history.members) if (currentAt(member, at, CURRENT_ACTIVITY_DAYS)) pairs += 1;
+  const share = trainingShare(pairs, maxRows);
+  for (const at of moments) {
     history.members.forEach((member, i) => {
-      if (!currentAt(member, at, CURRENT_ACTIVITY_DAYS)) return;
+      if (!currentAt(member, at, CURRENT_ACTIVITY_DAYS) || !keepTrainingRow(member.id, at, share)) return;
       rows.push(featuresAt(history, schema, i, at, new Float64Array(columns), scratch));
       labels.push(churnedAfter(member, at, settings.idleDays));
     });

@@ -6,7 +6,8 @@
  * not bought by then, labelled 1 when their first purchase came within the 30 days after. Features use only what
  * happened strictly before each moment.
  *
- * With too few past first purchases to learn from (fewer than `MIN_BUYERS`), an engagement score stands in:
+ * At most about MAX_TRAINING_ROWS snapshot rows are learned from (training-sample.ts), so a large community stays
+ * within memory. With too few past first purchases to learn from (fewer than `MIN_BUYERS`), an engagement score stands in:
  * previews and course views weigh most, then any activity, so the ranking is still "most buying-like first".
  *
  * @example const { members } = await firstPurchasePropensity(ctx) // [{ memberId, probability }, …] best first
@@ -23,6 +24,7 @@ import {
 import { type ChurnSettings, churnSettings } from "./churn-settings.js";
 import { type CommunityHistory, churnExtrasAt, loadMemberHistory, type MemberHistory } from "./load-member-history.js";
 import { fitLogisticRegression, type LogisticModel, logisticMargin } from "./logistic-regression.js";
+import { keepTrainingRow, trainingShare } from "./training-sample.js";
 
 export const PURCHASE_HORIZON_DAYS = 30;
 /** Fewest past first purchases (and non-purchases) to learn from. */
@@ -81,7 +83,12 @@ function engagementScore(schema: ChurnFeatureSchema, features: Float64Array): nu
 
 export async function firstPurchasePropensity(
   ctx: CoreContext,
-  options: { asOf?: Date; settings?: Partial<ChurnSettings>; history?: CommunityHistory } = {},
+  options: {
+    asOf?: Date;
+    settings?: Partial<ChurnSettings>;
+    history?: CommunityHistory;
+    maxTrainingRows?: number;
+  } = {},
 ): Promise<PropensityResult> {
   const asOf = options.asOf ?? ctx.clock.now();
   const at = asOf.getTime();
@@ -99,9 +106,15 @@ export async function firstPurchasePropensity(
   const rows: Float64Array[] = [];
   const labels: number[] = [];
   const oldest = at - settings.lookbackDays * DAY_MS;
-  for (let s = at - PURCHASE_HORIZON_DAYS * DAY_MS; s >= oldest; s -= settings.snapshotEveryDays * DAY_MS) {
+  const moments: number[] = [];
+  for (let s = at - PURCHASE_HORIZON_DAYS * DAY_MS; s >= oldest; s -= settings.snapshotEveryDays * DAY_MS)
+    moments.push(s);
+  let pairs = 0;
+  for (const s of moments) for (const member of history.members) if (hasNotBoughtBy(member, s)) pairs += 1;
+  const share = trainingShare(pairs, options.maxTrainingRows);
+  for (const s of moments) {
     for (const member of history.members) {
-      if (!hasNotBoughtBy(member, s)) continue;
+      if (!hasNotBoughtBy(member, s) || !keepTrainingRow(member.id, s, share)) continue;
       rows.push(featuresAt(history, schema, member, s, scratch));
       labels.push(member.firstPurchaseAt < s + PURCHASE_HORIZON_DAYS * DAY_MS ? 1 : 0);
     }

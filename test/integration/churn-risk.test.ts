@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CoreContext } from "../../core/context.js";
-import { assessChurnRisk } from "../../core/insights/assess-churn-risk.js";
+import { assessChurnRisk, loadChurnHistory, trainCommunityChurnModel } from "../../core/insights/assess-churn-risk.js";
+import { churnSettings } from "../../core/insights/churn-settings.js";
 import { computeAuc } from "../../core/insights/compute-auc.js";
 import { describeChurnReason } from "../../core/insights/explain-churn-risk.js";
 import { type ChurnScoreFeatures, scoreChurnDaily } from "../../core/insights/score-churn-daily.js";
@@ -93,6 +94,25 @@ describe("daily scoring", () => {
     expect(features.idleDays).toBe(14);
     expect(features.reasons.length).toBeGreaterThan(0);
     expect(features.reasons[0]!.code).toMatch(/^(noActivityFor|noEventFor|activityDown|fewActiveDays|belowCommunity)$/);
+  });
+
+  it("learns from a bounded sample of its snapshot rows in a large community, and still ranks the leavers first", async () => {
+    const asOf = h.clock.now().getTime();
+    const history = await loadChurnHistory(h.ctx, new Date(asOf), churnSettings(h.ctx));
+    const full = trainCommunityChurnModel(history, asOf, churnSettings(h.ctx));
+    const sampled = trainCommunityChurnModel(history, asOf, churnSettings(h.ctx), 600);
+    expect(full.training.members).toBeGreaterThan(900);
+    expect(sampled.training.members).toBeGreaterThan(450);
+    expect(sampled.training.members).toBeLessThan(750);
+    expect(sampled.kind).toBe("learned");
+    const { assessments } = await assessChurnRisk(h.ctx, { asOf: new Date(asOf), model: sampled });
+    const score = new Map(assessments.map((a) => [a.memberId, a.score]));
+    const ids = [...community.currentLeavers, ...community.stayers];
+    const auc = computeAuc(
+      ids.map((id) => score.get(id)!),
+      ids.map((id) => (community.currentLeavers.includes(id) ? 1 : 0)),
+    );
+    expect(auc).toBeGreaterThan(0.85);
   });
 });
 

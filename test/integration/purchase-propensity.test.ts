@@ -115,6 +115,20 @@ describe("first-purchase propensity", () => {
     expect(order).toEqual([...order].sort((a, b) => b - a));
   }, 60_000);
 
+  it("learns the same ranking from a bounded sample of its snapshot rows", async () => {
+    const full = await firstPurchasePropensity(h.ctx);
+    const sampled = await firstPurchasePropensity(h.ctx, { maxTrainingRows: 300 });
+    expect(full.training.rows).toBeGreaterThan(700);
+    expect(sampled.training.rows).toBeGreaterThan(200);
+    expect(sampled.training.rows).toBeLessThan(400);
+    expect(sampled.training.buyers).toBeLessThan(full.training.buyers);
+    expect(sampled.kind).toBe("learned");
+    const probability = new Map(sampled.members.map((m) => [m.memberId, m.probability]));
+    expect(Math.min(...interested.map((id) => probability.get(id)!))).toBeGreaterThan(
+      Math.max(...idle.map((id) => probability.get(id)!)),
+    );
+  }, 60_000);
+
   it("picks the likeliest buyers for a first-purchase offer of the course they looked at, skipping opted-out members", async () => {
     const optedOut = interested[0]!;
     await h.ctx.prisma.member.update({ where: { id: optedOut }, data: { marketingOptOut: true } });
