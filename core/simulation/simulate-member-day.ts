@@ -3,7 +3,8 @@
  * update starts), lessons opened and marked done (`openLesson`, `completeLesson`: progress and activity events), a
  * purchase (`createOrder`, `startCheckout`, the card processor, `handlePaymentEvent`: order, payment, subscription,
  * entitlement; simulated-checkout.ts), a leaver stopping their subscription, a tap on a message of the daily job
- * (simulated-campaigns.ts), a question asked (`askQuestion`) or answered (`answerQuestion`). Nothing is written here that the product would not write itself.
+ * (simulated-campaigns.ts), a question asked (`askQuestion`) or answered (`answerQuestion`). Nothing is written here
+ * that the product would not write itself.
  */
 import { handlePaymentEvent } from "../commerce/handle-payment-event.js";
 import { answerQuestion } from "../community/answer-question.js";
