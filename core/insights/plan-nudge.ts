@@ -12,6 +12,7 @@
  * @example const plan = await planNudge(ctx, { member, atRisk: true, settings }); if (plan) plan.payload(rowId, null)
  */
 import type { Role } from "../../prisma/generated/enums.js";
+import { activeEntitlementWhere } from "../access/entitlement-window.js";
 import type { CoreContext } from "../context.js";
 import { plainText } from "../conversation/reply.js";
 import type { DeliveryPayload } from "../messaging/delivery-payload.js";
@@ -116,7 +117,7 @@ async function planFirstPurchase(
   settings: RecommendationSettings,
 ): Promise<NudgePlan | null> {
   const since = new Date(ctx.clock.now().getTime() - FIRST_PURCHASE_OFFER_EVERY_DAYS * 86_400_000);
-  const [earlier, product] = await Promise.all([
+  const [earlier, product, holds] = await Promise.all([
     ctx.prisma.recommendation.findFirst({
       where: {
         memberId,
@@ -129,8 +130,13 @@ async function planFirstPurchase(
       where: { id: pick.productId, published: true, offers: { some: { active: true } } },
       select: { id: true, titleEn: true, titleZh: true },
     }),
+    // Picked from the day's ranking: a course given to the member since is no longer an offer.
+    ctx.prisma.entitlement.findFirst({
+      where: { memberId, productId: pick.productId, ...activeEntitlementWhere(ctx.clock.now()) },
+      select: { id: true },
+    }),
   ]);
-  if (earlier || !product) return null;
+  if (earlier || !product || holds) return null;
   const reason: RecommendationReason = { key: "lookedAt" };
   const couponPercent = settings.firstPurchaseCouponPercent;
   return {

@@ -21,7 +21,7 @@ import type { CoreContext } from "../context.js";
 import { kickSenders } from "../messaging/send-deliveries.js";
 import { isHeldOut } from "./experiment-holdout.js";
 import { findAtRiskMembers } from "./find-at-risk-members.js";
-import { pickFirstPurchaseOffers } from "./pick-first-purchase-offers.js";
+import { type FirstPurchaseOffer, pickFirstPurchaseOffers } from "./pick-first-purchase-offers.js";
 import { planNudge } from "./plan-nudge.js";
 import { encodeRecommendationReason } from "./recommendation-reason.js";
 import { recommendationSettings } from "./recommendation-settings.js";
@@ -64,12 +64,25 @@ export async function sendDailyNudges(
   if (!audience.length) return report;
   const capped = await cappedMembers(ctx, new Date(now.getTime() - settings.capDays * DAY_MS));
   const atRisk = await findAtRiskMembers(ctx, { threshold: settings.riskThreshold });
-  const firstPurchase = new Map(
-    (await pickFirstPurchaseOffers(ctx, { minProbability: settings.firstPurchaseProbability })).map((pick) => [
-      pick.memberId,
-      pick,
-    ]),
+  // Who has bought: the others may get a first-purchase offer. The propensity model behind those offers learns from
+  // the whole community, so it runs only once someone needs it: the job runs hourly, and after the day's first run
+  // nearly everyone is capped.
+  const buyers = new Set(
+    (
+      await ctx.prisma.order.findMany({
+        where: { paidAt: { not: null } },
+        select: { memberId: true },
+        distinct: ["memberId"],
+      })
+    ).map((order) => order.memberId),
   );
+  let firstPurchase: Promise<Map<number, FirstPurchaseOffer>> | null = null;
+  const firstPurchaseFor = (memberId: number) => {
+    firstPurchase ??= pickFirstPurchaseOffers(ctx, { minProbability: settings.firstPurchaseProbability }).then(
+      (picks) => new Map(picks.map((pick) => [pick.memberId, pick])),
+    );
+    return firstPurchase.then((picks) => picks.get(memberId));
+  };
   const platforms = new Set<Platform>();
   for (const { member, account } of audience) {
     if (options.signal?.aborted) break;
@@ -77,11 +90,12 @@ export async function sendDailyNudges(
       report.capped += 1;
       continue;
     }
+    const risky = atRisk.has(member.id);
     const plan = await planNudge(ctx, {
       member,
-      atRisk: atRisk.has(member.id),
+      atRisk: risky,
       settings,
-      firstPurchase: firstPurchase.get(member.id),
+      firstPurchase: risky || buyers.has(member.id) ? undefined : await firstPurchaseFor(member.id),
     });
     if (!plan) {
       report.nothing += 1;
