@@ -64,7 +64,7 @@ const ConfigSchema = z.object({
   NUDGE_COUPON_PERCENT: z.coerce.number().int().min(0).max(90).default(0),
   NUDGE_RISK_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   FIRST_PURCHASE_MIN_PROBABILITY: z.coerce.number().min(0).max(1).default(0.2),
-  FIRST_PURCHASE_COUPON_PERCENT: z.coerce.number().int().min(0).max(90).default(10),
+  FIRST_PURCHASE_COUPON_PERCENT: z.coerce.number().int().min(0).max(90).default(0),
   // SIGTERM/SIGINT: how long running jobs get to finish or hand back their work before the process leaves anyway.
   SHUTDOWN_SECONDS: z.coerce.number().positive().max(600).default(10),
   // The wallet (/wallet): the top-up currency and buttons; referral credit (/invite) and the window that clears it.

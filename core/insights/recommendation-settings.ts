@@ -41,7 +41,7 @@ export const DEFAULT_RECOMMENDATION_SETTINGS: RecommendationSettings = {
   couponDays: 7,
   riskThreshold: 0.5,
   firstPurchaseProbability: 0.2,
-  firstPurchaseCouponPercent: 10,
+  firstPurchaseCouponPercent: 0,
 };
 
 /** The context's recommendation settings over the defaults. */

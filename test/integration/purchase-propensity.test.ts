@@ -144,7 +144,8 @@ describe("first-purchase propensity", () => {
   }, 60_000);
 
   it("the daily job sends the likely first buyers one coupon for the course they looked at; buying with it converts", async () => {
-    h.ctx.recommendations = { holdoutPercent: 0 };
+    // The creator chose a 10 % first-purchase discount (the default is none).
+    h.ctx.recommendations = { holdoutPercent: 0, firstPurchaseCouponPercent: 10 };
     const optedOut = interested[0]!;
     await h.ctx.prisma.member.update({ where: { id: optedOut }, data: { marketingOptOut: true } });
     const chinese = interested[1]!;
@@ -240,6 +241,34 @@ describe("first-purchase propensity", () => {
     await h.jobs.idle();
     expect(await h.ctx.prisma.recommendation.count({ where: { variant: campaign } })).toBe(offers.length);
   }, 120_000);
+
+  it("without a discount set (the default), the offer names the course and why, with a button to see it", async () => {
+    h.ctx.recommendations = { holdoutPercent: 0 };
+    const browser = await member("window-shopper", 40);
+    const productId = viewed.get(interested[3]!)!;
+    const now = h.clock.now().getTime();
+    await h.ctx.prisma.activityEvent.createMany({
+      data: [1, 2, 3, 4, 6, 8, 9].flatMap((day) => [
+        { memberId: browser, kind: "course_viewed", productId, occurredAt: new Date(now - day * DAY_MS) },
+        { memberId: browser, kind: "preview_opened", productId, occurredAt: new Date(now - day * DAY_MS) },
+      ]),
+    });
+    h.gateway.replies.length = 0;
+    await h.jobs.enqueue(RECOMMENDATIONS_JOB, {});
+    await h.jobs.idle();
+    const row = await h.ctx.prisma.recommendation.findFirstOrThrow({
+      where: { memberId: browser, variant: `${NUDGE_CAMPAIGNS.firstPurchase}:treatment` },
+    });
+    expect(row.productId).toBe(productId);
+    expect(await h.ctx.prisma.coupon.count({ where: { memberId: browser } })).toBe(0);
+    const product = await h.ctx.prisma.product.findUniqueOrThrow({ where: { id: productId } });
+    const [received] = h.gateway.replies.filter((r) => r.to === "window-shopper");
+    expect(plainText(received!.reply.messages[0]!.text)).toContain(
+      `Picked for you: ${product.titleEn} — you have been looking at it.`,
+    );
+    const button = received!.reply.messages[0]!.buttons!.flat()[0]!;
+    expect("action" in button && button.action).toBe(`rec ${row.id} ${productId}`);
+  }, 60_000);
 
   it("records a course page view as activity, the interest propensity reads", async () => {
     const product = await h.ctx.prisma.product.findFirstOrThrow({ where: { published: true } });
