@@ -126,6 +126,7 @@ export async function simulateCommunity(
     openQuestions: [],
     tallies: emptyTallies(),
     sequence: 0,
+    inbox: new Map(),
   };
   const concurrency = Math.max(1, options.concurrency ?? 4);
 

@@ -39,6 +39,14 @@ export async function runSimulatedCampaigns(world: SimulationWorld): Promise<voi
   const { nudges } = await runDailyRecommendations(world.ctx);
   world.tallies.nudgesSent += nudges?.queued ?? 0;
   world.tallies.nudgesHeldOut += nudges?.heldOut ?? 0;
+  // What this run sent lands in the members' inboxes (a newer message replaces an older one), so a member's day
+  // reads it from memory rather than asking the database every simulated day.
+  const sent = await world.ctx.prisma.recommendation.findMany({
+    where: { variant: { startsWith: "nudge-", endsWith: ":treatment" }, sentAt: world.ctx.clock.now() },
+    orderBy: { id: "asc" },
+    select: { id: true, memberId: true, productId: true, sentAt: true },
+  });
+  for (const row of sent) world.inbox.set(row.memberId, { id: row.id, productId: row.productId, sentAt: row.sentAt! });
 }
 
 /** The member's latest unread message of the daily job, perhaps tapped and acted on. */
@@ -48,18 +56,10 @@ export async function respondToNudge(world: SimulationWorld, member: SimulatedMe
   const { person } = member;
   const memberId = member.member.id;
   const now = ctx.clock.now();
-  const message = await ctx.prisma.recommendation.findFirst({
-    where: {
-      memberId,
-      variant: { startsWith: "nudge-", endsWith: ":treatment" },
-      clickedAt: null,
-      sentAt: { gte: new Date(now.getTime() - READ_WITHIN_DAYS * DAY_MS) },
-    },
-    orderBy: { id: "desc" },
-    select: { id: true, productId: true },
-  });
-  if (!message) return;
+  const message = world.inbox.get(memberId);
+  if (!message || message.sentAt.getTime() < now.getTime() - READ_WITHIN_DAYS * DAY_MS) return;
   if (person.random() >= (hasDecidedToLeave(person, day) ? LEAVER_TAP_CHANCE : TAP_CHANCE)) return;
+  world.inbox.delete(memberId);
   await recordRecommendationClick(ctx, { memberId, recommendationId: message.id, productId: message.productId });
   world.tallies.nudgesTapped += 1;
   const holds = await ctx.prisma.entitlement.findFirst({

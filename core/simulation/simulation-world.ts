@@ -80,6 +80,8 @@ export interface SimulationWorld {
   tallies: SimulationTallies;
   /** Sequence for thread and message references. */
   sequence: number;
+  /** Each member's latest untapped message of the daily job (simulated-campaigns.ts), by member id. */
+  inbox: Map<number, { id: number; productId: number; sentAt: Date }>;
 }
 
 export function emptyTallies(): SimulationTallies {
